@@ -1,0 +1,143 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/teleconsult/video/internal/health"
+)
+
+// maxAttempts bounds the retries of an operation that lost a compare-and-swap race.
+const maxAttempts = 8
+
+// storeErr wraps a Store error once, keeping the sentinels a Store returns as the kind.
+func (s *Service) storeErr(op string, err error) error {
+	for _, kind := range []error{ErrNotFound, ErrConflict, ErrConsultationEnded} {
+		if errors.Is(err, kind) {
+			return &Error{Op: op, Kind: kind}
+		}
+	}
+	return &Error{Op: op, Kind: ErrStore, Err: err}
+}
+
+// consultation returns the appointment's consultation, pinning it first if it has none:
+// choose a provider by health, create its room, then create the record if absent. Only the
+// first Create wins; every concurrent caller gets the winner's provider and room. Nothing is
+// written when no provider could create the room.
+func (s *Service) consultation(ctx context.Context, op, appointmentID string) (*Consultation, error) {
+	c, err := s.store.Get(ctx, appointmentID)
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, s.storeErr(op, err)
+	}
+	room := s.rooms.Name(appointmentID)
+	m, err := s.f.choose(ctx, op, "", func(m *member) error { return m.p.CreateRoom(ctx, room) })
+	if err != nil {
+		return nil, err
+	}
+	c, created, err := s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: m.name, Room: room, CreatedAt: s.now()})
+	if err != nil {
+		return nil, s.storeErr(op, err)
+	}
+	if created {
+		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
+			slog.String("provider", string(m.name)))
+	}
+	return c, nil
+}
+
+// usableConsultation returns c, re-pinned to another provider first if c's provider is
+// confirmed down (Down or Misconfigured in cached health, or not configured any more). A
+// provider with no answer yet counts as up here: a pin moves only on evidence.
+func (s *Service) usableConsultation(ctx context.Context, op string, c *Consultation) (*Consultation, *member, error) {
+	for range maxAttempts {
+		m := s.f.member(c.Provider)
+		if m != nil {
+			if snap := m.health.Verdict(ctx, false); snap.State == health.Up || snap.State == health.Unknown {
+				return c, m, nil
+			}
+		}
+		next, err := s.migrate(ctx, op, c, m)
+		if err == nil || !errors.Is(err, ErrConflict) {
+			if err != nil {
+				return nil, nil, err
+			}
+			return next, s.f.member(next.Provider), nil
+		}
+		if c, err = s.store.Get(ctx, c.AppointmentID); err != nil {
+			return nil, nil, s.storeErr(op, err)
+		}
+	}
+	return nil, nil, &Error{Op: op, Kind: ErrConflict}
+}
+
+// migrate re-pins c from the provider `from` (nil when it is no longer configured) to the
+// first healthy other provider, with a compare-and-swap on c.Version: if another replica
+// changed c first, it returns ErrConflict and the caller re-reads. The winner records the
+// migration, logs it and notifies the application.
+func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from *member) (*Consultation, error) {
+	reason := "provider not configured"
+	if from != nil {
+		snap := from.health.Snapshot()
+		reason = "provider " + snap.State.String()
+		if snap.LastErr != nil {
+			reason += ": " + snap.LastErr.Error()
+		}
+	}
+	room := s.rooms.Name(c.AppointmentID)
+	to, err := s.f.choose(ctx, op, c.Provider, func(m *member) error { return m.p.CreateRoom(ctx, room) })
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
+			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(reason)}, e.Err)
+		}
+		return nil, err
+	}
+	mig := Migration{From: c.Provider, FromRoom: c.Room, To: to.name, ToRoom: room, Reason: reason, At: s.now()}
+	for _, p := range c.Participants {
+		if p.Provider == c.Provider && p.Room == c.Room {
+			mig.Participants = append(mig.Participants, p)
+		}
+	}
+	next := c.Clone()
+	next.Provider, next.Room = to.name, room
+	next.Migrations = append(next.Migrations, mig)
+	stored, err := s.store.Update(ctx, next)
+	if err != nil {
+		return nil, s.storeErr(op, err)
+	}
+	s.log.LogAttrs(ctx, slog.LevelWarn, "consultation migrated to another provider",
+		slog.String("appointment_id", c.AppointmentID), slog.String("from", string(mig.From)),
+		slog.String("to", string(mig.To)), slog.String("reason", reason),
+		slog.Int("participants_to_rejoin", len(mig.Participants)))
+	if s.onMigrate != nil {
+		s.onMigrate(ctx, MigrationNotice{AppointmentID: c.AppointmentID, Migration: mig})
+	}
+	return stored, nil
+}
+
+// mutate applies change to the appointment's consultation with compare-and-swap, re-reading
+// and re-applying when another writer got there first. change returns false to leave the
+// consultation as it is.
+func (s *Service) mutate(ctx context.Context, op, appointmentID string, c *Consultation, change func(*Consultation) (bool, error)) (*Consultation, error) {
+	for range maxAttempts {
+		next := c.Clone()
+		write, err := change(next)
+		if err != nil || !write {
+			return c, err
+		}
+		stored, err := s.store.Update(ctx, next)
+		if err == nil {
+			return stored, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return nil, s.storeErr(op, err)
+		}
+		if c, err = s.store.Get(ctx, appointmentID); err != nil {
+			return nil, s.storeErr(op, err)
+		}
+	}
+	return nil, &Error{Op: op, Kind: ErrConflict}
+}

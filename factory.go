@@ -1,0 +1,156 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/teleconsult/video/internal/health"
+)
+
+// member is one provider with its health.
+type member struct {
+	p        Provider
+	name     ProviderName
+	health   *health.Tracker
+	lastWarn atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
+}
+
+// factory orders the providers (primary first) and chooses among them by cached health.
+// It is unexported: applications reach it only through the Service's policy.
+type factory struct {
+	members  []*member
+	log      *slog.Logger
+	now      func() time.Time
+	interval time.Duration
+}
+
+func (f *factory) member(name ProviderName) *member {
+	for _, m := range f.members {
+		if m.name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// usable reports whether m may serve judged by its cached health alone (no probe).
+func usable(s health.State) bool { return s == health.Up || s == health.Unknown }
+
+// choose runs try on the providers in order, skipping `exclude`, until one succeeds:
+//
+//   - a provider known Up is tried;
+//   - a provider known Down or Misconfigured is skipped, with its last error as the cause;
+//   - a provider with no health answer yet is probed by one caller (the leader), who waits
+//     for the probe, bounded by ctx; every other caller skips it without waiting;
+//   - if every provider tried failed, those skipped only for want of an answer are tried
+//     last-first, so during uncertainty the fallback serves.
+//
+// A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
+// stops the search: the request is wrong, not the provider. When all fail, the error wraps
+// every provider's cause.
+func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, try func(*member) error) (*member, error) {
+	var causes []error
+	var unknown []*member
+	setCause := func(name ProviderName, err error) {
+		pe := &ProviderError{Provider: name, Err: err}
+		for i, c := range causes {
+			if c.(*ProviderError).Provider == name {
+				causes[i] = pe
+				return
+			}
+		}
+		causes = append(causes, pe)
+	}
+	attempt := func(m, next *member) (bool, error) {
+		err := try(m)
+		if err == nil {
+			return true, nil
+		}
+		if errors.Is(err, ErrInvalidArgument) {
+			return false, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
+		}
+		if ctx.Err() != nil {
+			return false, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
+		}
+		m.health.Fail(err)
+		setCause(m.name, err)
+		if next != nil {
+			f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider failed, trying fallback",
+				slog.String("op", op), slog.String("provider", string(m.name)),
+				slog.String("fallback", string(next.name)), slog.String("error", err.Error()))
+		}
+		return false, nil
+	}
+	candidates := make([]*member, 0, len(f.members))
+	for _, m := range f.members {
+		if m.name != exclude {
+			candidates = append(candidates, m)
+		}
+	}
+	for i, m := range candidates {
+		var next *member
+		if i+1 < len(candidates) {
+			next = candidates[i+1]
+		}
+		snap := m.health.Verdict(ctx, true)
+		switch snap.State {
+		case health.Up:
+			if ok, err := attempt(m, next); ok || err != nil {
+				return m, err
+			}
+		case health.Unknown:
+			unknown = append(unknown, m)
+			setCause(m.name, errors.New("health unknown: first probe in progress"))
+		default:
+			setCause(m.name, fmt.Errorf("%s: %w", snap.State, errOrUnavailable(snap.LastErr)))
+			if next != nil {
+				f.warnUnhealthy(ctx, m, next, snap)
+			}
+		}
+	}
+	for i := len(unknown) - 1; i >= 0; i-- {
+		if ok, err := attempt(unknown[i], nil); ok || err != nil {
+			return unknown[i], err
+		}
+	}
+	return nil, f.allFailed(ctx, op, causes)
+}
+
+func errOrUnavailable(err error) error {
+	if err == nil {
+		return ErrUnavailable
+	}
+	return err
+}
+
+// warnUnhealthy logs that the primary is skipped, at most once per health interval per
+// provider, so an outage does not flood the log.
+func (f *factory) warnUnhealthy(ctx context.Context, m, next *member, snap health.Snapshot) {
+	now := f.now().UnixNano()
+	last := m.lastWarn.Load()
+	if now-last < int64(f.interval) || !m.lastWarn.CompareAndSwap(last, now) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("provider", string(m.name)), slog.String("fallback", string(next.name)),
+		slog.String("state", snap.State.String())}
+	if snap.LastErr != nil {
+		attrs = append(attrs, slog.String("error", snap.LastErr.Error()))
+	}
+	f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider unhealthy, using fallback", attrs...)
+}
+
+func (f *factory) allFailed(ctx context.Context, op string, causes []error) error {
+	attrs := []slog.Attr{slog.String("op", op)}
+	for _, c := range causes {
+		var pe *ProviderError
+		if errors.As(c, &pe) {
+			attrs = append(attrs, slog.String(string(pe.Provider)+"_error", pe.Err.Error()))
+		}
+	}
+	f.log.LogAttrs(ctx, slog.LevelError, "all video providers failed", attrs...)
+	return &Error{Op: op, Kind: ErrAllProvidersFailed, Err: errors.Join(causes...)}
+}

@@ -1,0 +1,100 @@
+package video
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/teleconsult/video/internal/health"
+)
+
+// HealthState is what the Service believes of a provider.
+type HealthState string
+
+// The health states of a provider.
+const (
+	// HealthUnknown: not probed yet.
+	HealthUnknown HealthState = "unknown"
+	// HealthUp: serving.
+	HealthUp HealthState = "up"
+	// HealthDown: the last probe or call failed; recovering needs consecutive good probes.
+	HealthDown HealthState = "down"
+	// HealthMisconfigured: the provider refused the credentials. A configuration error,
+	// not an outage: fix the key or secret.
+	HealthMisconfigured HealthState = "misconfigured"
+)
+
+// HealthReport is the Service's health: every provider's, and whether any can serve.
+type HealthReport struct {
+	// Healthy is true when at least one provider is up.
+	Healthy bool `json:"healthy"`
+	// Current is the provider a new appointment would be pinned to now.
+	Current ProviderName `json:"current,omitempty"`
+	// Providers lists the primary first.
+	Providers []ProviderHealth `json:"providers"`
+}
+
+// ProviderHealth is one provider's health.
+type ProviderHealth struct {
+	// Provider is the provider's name.
+	Provider ProviderName `json:"provider"`
+	// Primary is true for the primary provider.
+	Primary bool `json:"primary"`
+	// State is the provider's health state.
+	State HealthState `json:"state"`
+	// LastCheck is when the provider was last probed or marked down.
+	LastCheck time.Time `json:"last_check,omitzero"`
+	// Latency is how long the last probe took.
+	Latency time.Duration `json:"latency_ns"`
+	// LastError is the last failure while the provider is not up, without secrets.
+	LastError string `json:"last_error,omitempty"`
+	// Probes counts the health probes started since New.
+	Probes int64 `json:"probes"`
+	// ProbeWaits counts the requests that waited on a probe: only a leader with no cached
+	// answer ever does, so this stays at most one per first probe.
+	ProbeWaits int64 `json:"probe_waits"`
+}
+
+// Health returns every provider's health. Answers fresher than the health interval are
+// reported as they are; staler ones are refreshed by a probe (joined if one is in flight),
+// waiting at most until ctx is done. Meant for health endpoints, not for the hot path.
+func (s *Service) Health(ctx context.Context) HealthReport {
+	var r HealthReport
+	if s.ready("Health") != nil {
+		return r
+	}
+	r.Providers = make([]ProviderHealth, len(s.f.members))
+	var wg sync.WaitGroup
+	for i, m := range s.f.members {
+		wg.Go(func() {
+			snap := m.health.Refresh(ctx)
+			ph := ProviderHealth{Provider: m.name, Primary: i == 0, State: healthState(snap.State),
+				LastCheck: snap.LastCheck, Latency: snap.Latency, Probes: m.health.Probes(), ProbeWaits: m.health.Waits()}
+			if snap.LastErr != nil {
+				ph.LastError = snap.LastErr.Error()
+			}
+			r.Providers[i] = ph
+		})
+	}
+	wg.Wait()
+	for _, p := range r.Providers {
+		r.Healthy = r.Healthy || p.State == HealthUp
+	}
+	r.Current = s.CurrentProvider()
+	return r
+}
+
+// IsHealthy reports whether at least one provider is up, as Health does.
+func (s *Service) IsHealthy(ctx context.Context) bool { return s.Health(ctx).Healthy }
+
+func healthState(st health.State) HealthState {
+	switch st {
+	case health.Up:
+		return HealthUp
+	case health.Down:
+		return HealthDown
+	case health.Misconfigured:
+		return HealthMisconfigured
+	}
+	return HealthUnknown
+}

@@ -1,0 +1,143 @@
+package video
+
+import (
+	"context"
+	"log/slog"
+)
+
+// StartConsultation marks the appointment's consultation in progress, pinning it first if no
+// token was issued yet, and (re)creates its room on the pinned provider so the room has the
+// consultation's settings. Only a doctor may start; starting twice returns the consultation
+// as it is; an ended consultation cannot be started again.
+func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
+	const op = "StartConsultation"
+	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
+		return nil, err
+	}
+	for range maxAttempts {
+		c, err := s.consultation(ctx, op, appointmentID)
+		if err != nil {
+			return nil, err
+		}
+		if !c.EndedAt.IsZero() {
+			return nil, &Error{Op: op, Kind: ErrConsultationEnded}
+		}
+		c, m, err := s.usableConsultation(ctx, op, c)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.p.CreateRoom(ctx, c.Room); err != nil {
+			if ctx.Err() != nil {
+				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
+			}
+			m.health.Fail(err)
+			continue // confirmed down: the next round migrates
+		}
+		return s.mutate(ctx, op, appointmentID, c, func(c *Consultation) (bool, error) {
+			if !c.EndedAt.IsZero() {
+				return false, &Error{Op: op, Kind: ErrConsultationEnded}
+			}
+			if !c.StartedAt.IsZero() {
+				return false, nil
+			}
+			c.StartedAt, c.StartedBy = s.now(), userID
+			return true, nil
+		})
+	}
+	return nil, &Error{Op: op, Kind: ErrConflict}
+}
+
+// EndConsultation ends the appointment's consultation: no token is issued for it after, and
+// its room is closed on the provider, which disconnects everyone (rooms it was pinned to
+// before a migration are closed too). Only a doctor may end. Ending again returns the
+// consultation and retries closing the room, so an end whose room could not be closed
+// (ErrUnavailable) is finished by calling it again.
+func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
+	const op = "EndConsultation"
+	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
+		return nil, err
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return nil, s.storeErr(op, err)
+	}
+	c, err = s.mutate(ctx, op, appointmentID, c, func(c *Consultation) (bool, error) {
+		if !c.EndedAt.IsZero() {
+			return false, nil
+		}
+		c.EndedAt, c.EndedBy = s.now(), userID
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, mig := range c.Migrations {
+		if m := s.f.member(mig.From); m != nil && (mig.From != c.Provider || mig.FromRoom != c.Room) {
+			if err := m.p.EndRoom(ctx, mig.FromRoom); err != nil {
+				s.log.LogAttrs(ctx, slog.LevelWarn, "could not close the room of an earlier provider",
+					slog.String("appointment_id", appointmentID), slog.String("provider", string(m.name)),
+					slog.String("error", err.Error()))
+			}
+		}
+	}
+	m := s.f.member(c.Provider)
+	if m == nil {
+		return c, nil
+	}
+	if err := m.p.EndRoom(ctx, c.Room); err != nil {
+		if ctx.Err() == nil {
+			m.health.Fail(err)
+		}
+		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name,
+			Msg: "consultation ended but its room could not be closed; call EndConsultation again", Err: err}
+	}
+	return c, nil
+}
+
+// ConsultationStatus returns the appointment's consultation, or ErrNotFound.
+func (s *Service) ConsultationStatus(ctx context.Context, appointmentID string) (*Consultation, error) {
+	const op = "ConsultationStatus"
+	if err := s.ready(op); err != nil {
+		return nil, err
+	}
+	if err := checkID(op, "appointmentID", appointmentID); err != nil {
+		return nil, err
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return nil, s.storeErr(op, err)
+	}
+	return c, nil
+}
+
+// checkModerator validates the arguments of an operation only a doctor may do.
+func (s *Service) checkModerator(op, appointmentID, userID string, role Role) error {
+	if err := s.ready(op); err != nil {
+		return err
+	}
+	if err := checkID(op, "appointmentID", appointmentID); err != nil {
+		return err
+	}
+	if err := checkID(op, "userID", userID); err != nil {
+		return err
+	}
+	if err := checkRole(op, role); err != nil {
+		return err
+	}
+	if role != RoleDoctor {
+		return &Error{Op: op, Kind: ErrForbidden, Field: "role", Msg: "only a doctor may " + opVerb(op)}
+	}
+	return nil
+}
+
+func opVerb(op string) string {
+	switch op {
+	case "StartConsultation":
+		return "start a consultation"
+	case "EndConsultation":
+		return "end a consultation"
+	case "StartRecording", "StopRecording":
+		return "record a consultation"
+	}
+	return op
+}

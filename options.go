@@ -1,0 +1,44 @@
+package video
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Service in New.
+type Option func(*options)
+
+type options struct {
+	log       *slog.Logger
+	store     Store
+	onMigrate func(context.Context, MigrationNotice)
+	now       func() time.Time
+}
+
+// WithLogger sends the Service's logs to l. Without it the Service logs nothing.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithStore keeps consultations in st. Without it they live in a MemoryStore, which serves
+// one process only: an application with several replicas must share a store
+// (redisstore) or the replicas will pin one appointment to different rooms.
+func WithStore(st Store) Option { return func(o *options) { o.store = st } }
+
+// WithOnMigrate calls fn after an appointment was re-pinned to another provider because its
+// provider went down, so the application can tell the participants listed in the notice to
+// fetch a new token and rejoin. fn runs on the caller's goroutine, once per migration, on
+// the replica that made it; keep it quick (queue a notification).
+func WithOnMigrate(fn func(ctx context.Context, n MigrationNotice)) Option {
+	return func(o *options) { o.onMigrate = fn }
+}
+
+// WithClock makes the Service read time from now instead of time.Now; for tests.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// MigrationNotice tells the application that an appointment moved to another provider.
+type MigrationNotice struct {
+	// AppointmentID is the appointment that moved.
+	AppointmentID string
+	// Migration says from where to where and who must rejoin (Migration.Participants).
+	Migration Migration
+}

@@ -1,0 +1,111 @@
+package video
+
+import (
+	"context"
+	"time"
+)
+
+// ProviderName names a video provider. It is what the Store pins an appointment to and
+// what a MeetingToken reports, so its values are stable.
+type ProviderName string
+
+// The providers this library knows.
+const (
+	// ProviderOpenVidu is OpenVidu 3, reached through the LiveKit API.
+	ProviderOpenVidu ProviderName = "openvidu"
+	// ProviderJitsi is Jitsi Meet, self-hosted or 8x8 JaaS.
+	ProviderJitsi ProviderName = "jitsi"
+)
+
+// Valid reports whether n is one of the known provider names.
+func (n ProviderName) Valid() bool {
+	return n == ProviderOpenVidu || n == ProviderJitsi
+}
+
+// Role is what a participant may do in a consultation.
+type Role string
+
+// The roles of a consultation. Only the doctor moderates: starts, ends, admits and records.
+const (
+	// RoleDoctor moderates the room: publishes, subscribes, admits waiting patients, ends it.
+	RoleDoctor Role = "doctor"
+	// RolePatient publishes and subscribes; with a waiting room, only after the doctor admits them.
+	RolePatient Role = "patient"
+	// RoleObserver is hidden and subscribe-only: a supervisor, an interpreter listening in, a trainee.
+	RoleObserver Role = "observer"
+)
+
+// Valid reports whether r is one of the defined roles.
+func (r Role) Valid() bool {
+	return r == RoleDoctor || r == RolePatient || r == RoleObserver
+}
+
+// UserInfo is what the other participants see of a user. It is passed to the provider for
+// the token and never stored by the Service.
+type UserInfo struct {
+	// DisplayName is the name shown in the meeting. Optional; at most 200 characters.
+	DisplayName string
+	// Email is optional; when set it must be a plain address.
+	Email string
+	// AvatarURL is optional; when set it must be an http or https URL.
+	AvatarURL string
+}
+
+// TokenRequest is what the Service asks a provider to sign. The Service has validated every
+// field before a provider sees it.
+type TokenRequest struct {
+	// Room is the exact room the token admits to. Never empty, never a wildcard.
+	Room string
+	// UserID identifies the participant to the provider (LiveKit identity, Jitsi user id).
+	UserID string
+	// Role decides the participant's permissions.
+	Role Role
+	// Info is shown to the other participants.
+	Info UserInfo
+	// TTL is how long the token is valid.
+	TTL time.Duration
+}
+
+// Token is what a provider returns for a TokenRequest.
+type Token struct {
+	// Token is the signed access token; empty for providers that admit by link alone.
+	Token string
+	// JoinURL opens the meeting in a browser.
+	JoinURL string
+	// ServerURL is what a client SDK connects to.
+	ServerURL string
+	// ExpiresAt is when Token stops being accepted.
+	ExpiresAt time.Time
+}
+
+// Provider is the contract one video vendor implements. A provider speaks its vendor's
+// protocol and knows nothing of appointments, affinity or fallback: the Service owns those.
+//
+// Every method must honour ctx and must not block past its deadline. Errors must not contain
+// tokens or secrets. An error that wraps ErrInvalidArgument means the request was wrong and is
+// not retried elsewhere; ErrUnauthenticated means the provider refused the configured
+// credentials; any other error is treated as the provider failing, and the Service fails over.
+// Implementations must be safe for concurrent use.
+type Provider interface {
+	// Name returns the provider's stable name.
+	Name() ProviderName
+	// IssueToken signs a token for one participant of one room.
+	IssueToken(ctx context.Context, req TokenRequest) (*Token, error)
+	// CreateRoom prepares a room. It is idempotent: creating an existing room succeeds.
+	CreateRoom(ctx context.Context, room string) error
+	// EndRoom closes a room and disconnects everyone in it where the vendor can. It is
+	// idempotent: ending an unknown or already ended room succeeds.
+	EndRoom(ctx context.Context, room string) error
+	// Check probes the provider's health. It returns nil when the provider can serve, and an
+	// error (wrapping ErrUnauthenticated for refused credentials) when it cannot.
+	Check(ctx context.Context) error
+}
+
+// Recorder is implemented by providers that can record a room from the server. The Service
+// answers ErrUnsupported for providers that do not implement it.
+type Recorder interface {
+	// StartRecording starts recording room and returns the recording in progress.
+	StartRecording(ctx context.Context, room string) (*Recording, error)
+	// StopRecording stops the recording with the given ID and returns what is known of it.
+	StopRecording(ctx context.Context, recordingID string) (*Recording, error)
+}

@@ -1,0 +1,129 @@
+package video
+
+import (
+	"context"
+	"log/slog"
+)
+
+// ReportTechnicalIssue records a technical issue a participant met in the appointment's
+// consultation, ended or not (a report may come after the call). The Service sets the
+// reporter, the provider and the time.
+func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userID string, issue TechnicalIssue) error {
+	const op = "ReportTechnicalIssue"
+	if err := s.ready(op); err != nil {
+		return err
+	}
+	if err := checkID(op, "appointmentID", appointmentID); err != nil {
+		return err
+	}
+	if err := checkID(op, "userID", userID); err != nil {
+		return err
+	}
+	if err := checkIssue(op, issue); err != nil {
+		return err
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return s.storeErr(op, err)
+	}
+	issue.UserID, issue.Provider, issue.ReportedAt = userID, c.Provider, s.now()
+	if _, err := s.store.AddIssue(ctx, appointmentID, issue); err != nil {
+		return s.storeErr(op, err)
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "technical issue reported", slog.String("appointment_id", appointmentID),
+		slog.String("category", string(issue.Category)), slog.String("provider", string(c.Provider)))
+	return nil
+}
+
+// ProcessRecording records a recording's metadata against the appointment's consultation:
+// one the provider finished (a webhook), or one the application made. A recording reported
+// again with the same ID replaces the earlier entry, so retried deliveries are kept once.
+// rec.Provider defaults to the consultation's provider.
+func (s *Service) ProcessRecording(ctx context.Context, appointmentID string, rec Recording) error {
+	const op = "ProcessRecording"
+	if err := s.ready(op); err != nil {
+		return err
+	}
+	if err := checkID(op, "appointmentID", appointmentID); err != nil {
+		return err
+	}
+	if err := checkRecording(op, rec); err != nil {
+		return err
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return s.storeErr(op, err)
+	}
+	if rec.Provider == "" {
+		rec.Provider = c.Provider
+	}
+	if _, err := s.store.AddRecording(ctx, appointmentID, rec); err != nil {
+		return s.storeErr(op, err)
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "recording processed", slog.String("appointment_id", appointmentID),
+		slog.String("recording_id", rec.ID), slog.String("status", string(rec.Status)))
+	return nil
+}
+
+// StartRecording starts a server-side recording of the appointment's consultation where the
+// pinned provider can record (it implements Recorder), and returns ErrUnsupported where it
+// cannot. Only a doctor may record.
+func (s *Service) StartRecording(ctx context.Context, appointmentID, userID string, role Role) (*Recording, error) {
+	const op = "StartRecording"
+	c, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := rc.StartRecording(ctx, c.Room)
+	if err != nil {
+		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Err: err}
+	}
+	return s.keepRecording(ctx, op, c, rec)
+}
+
+// StopRecording stops the recording recordingID of the appointment's consultation and
+// records what is known of it. Only a doctor may record.
+func (s *Service) StopRecording(ctx context.Context, appointmentID, userID string, role Role, recordingID string) (*Recording, error) {
+	const op = "StopRecording"
+	if err := checkID(op, "recordingID", recordingID); err != nil {
+		return nil, err
+	}
+	c, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := rc.StopRecording(ctx, recordingID)
+	if err != nil {
+		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Err: err}
+	}
+	return s.keepRecording(ctx, op, c, rec)
+}
+
+func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string, role Role) (*Consultation, Recorder, error) {
+	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
+		return nil, nil, err
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return nil, nil, s.storeErr(op, err)
+	}
+	m := s.f.member(c.Provider)
+	if m == nil {
+		return nil, nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Msg: "provider not configured"}
+	}
+	rc, ok := m.p.(Recorder)
+	if !ok {
+		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Provider: c.Provider, Msg: "the provider cannot record from the server"}
+	}
+	return c, rc, nil
+}
+
+func (s *Service) keepRecording(ctx context.Context, op string, c *Consultation, rec *Recording) (*Recording, error) {
+	if rec.Provider == "" {
+		rec.Provider = c.Provider
+	}
+	if _, err := s.store.AddRecording(ctx, c.AppointmentID, *rec); err != nil {
+		return nil, s.storeErr(op, err)
+	}
+	return rec, nil
+}

@@ -1,0 +1,8 @@
+// Package videotest helps test code that uses github.com/teleconsult/video: a scriptable
+// fake Provider for unit tests of appointment code (no server, no network), and the
+// conformance suites every Provider and Store implementation runs.
+//
+// A fake replaces a provider in tests of the application and of the Service's fallback
+// logic. It is never a substitute for proving a real provider: the openvidu and jitsi
+// packages run RunProviderTests against real servers and real token rules.
+package videotest
