@@ -40,8 +40,8 @@ type logSink struct {
 }
 
 func (s *logSink) Enabled(context.Context, slog.Level) bool { return true }
-func (s *logSink) WithAttrs([]slog.Attr) slog.Handler        { return s }
-func (s *logSink) WithGroup(string) slog.Handler             { return s }
+func (s *logSink) WithAttrs([]slog.Attr) slog.Handler       { return s }
+func (s *logSink) WithGroup(string) slog.Handler            { return s }
 func (s *logSink) Handle(_ context.Context, r slog.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -134,3 +134,9 @@ func (r *rig) refresh(t *testing.T) video.HealthReport {
 }
 
 func appt(i int) string { return fmt.Sprintf("appt-%04d", i) }
+
+func logRecord(msg string, attrs ...slog.Attr) slog.Record {
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0)
+	r.AddAttrs(attrs...)
+	return r
+}

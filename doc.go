@@ -1,0 +1,72 @@
+// Package video gives an appointment backend video consultations: meeting tokens and join
+// links for an appointment, start and end, status, technical issues and recordings, served
+// by two providers behind one Provider interface — OpenVidu 3 (the LiveKit API, package
+// openvidu) as the primary and Jitsi Meet (package jitsi) as the fallback.
+//
+// An application builds one *Service with New and calls it; the Service owns the policy
+// (which provider, which room, who may do what, what happened) and a provider speaks one
+// vendor's protocol and nothing else. Tests of application code use the fakes of package
+// videotest in the providers' place.
+//
+//	cfg, err := video.LoadConfig()
+//	ov, err := openvidu.New(cfg.OpenVidu)
+//	jt, err := jitsi.New(cfg.Jitsi)
+//	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
+//	defer svc.Close()
+//	tok, err := svc.GenerateMeetingToken(ctx, appointmentID, userID, video.RoleDoctor, video.UserInfo{DisplayName: "Dr. Smith"})
+//
+// # Affinity
+//
+// The first token or start for an appointment pins it to one provider and one room, with an
+// atomic create-if-absent in the Store; every later token for the appointment comes from the
+// pin, so a doctor and a patient always meet in the same room, on every replica that shares
+// the Store. When the pinned provider is confirmed down (a failed probe or call, not a mere
+// lack of answer), the next request re-pins the appointment with a compare-and-swap on its
+// version, records the Migration, and calls the WithOnMigrate callback with the participants
+// who hold tokens for the old room and must rejoin. Pinned appointments stay where they are
+// when the primary recovers.
+//
+// Room names are an HMAC of the appointment ID under VIDEO_ROOM_KEY: opaque, unguessable,
+// lowercase [a-z2-7] after VIDEO_ROOM_PREFIX, and the same on every replica. Without a key,
+// production (VIDEO_ENV=production, the default) refuses to start; development generates a
+// random key of the process and logs a warning.
+//
+// # Fallback
+//
+// Health is cached per provider and kept off the hot path. A health answer stays fresh for
+// VIDEO_HEALTH_INTERVAL; a stale one is served while one probe (bounded by
+// VIDEO_HEALTH_TIMEOUT, coalesced across callers, run under the Service's own context so a
+// caller that gives up cancels nothing) refreshes it. Only when a provider has no answer at
+// all does a request wait, and then only the one that started the probe; the others go
+// straight to the fallback. A failed call marks a provider down at once; it comes back after
+// VIDEO_HEALTH_RECOVERY_PROBES consecutive good probes. With VIDEO_HEALTH_BACKGROUND, every
+// provider is also probed each interval, with jitter, until Close.
+//
+// A new appointment goes to the first provider that is up, in the order primary, fallback;
+// a provider that fails is marked down and the next is tried. When none can serve, the error
+// wraps every provider's cause: errors.Is(err, ErrAllProvidersFailed), and ProviderErrors
+// lists them.
+//
+// # Errors
+//
+// Every method returns a *Error whose Kind is one of the package's sentinels (ErrInvalidArgument
+// naming the field, ErrForbidden, ErrNotFound, ErrConsultationEnded, ErrUnsupported,
+// ErrUnavailable, ErrAllProvidersFailed, ErrStore, ErrDisabled, ErrClosed), so callers branch
+// with errors.Is or Code and never on a message. Error strings and logs never contain a secret
+// or a token: secrets are of type Secret, and MeetingToken prints without its token.
+//
+// # Logs
+//
+// The Service logs with log/slog (WithLogger; silent by default), with attributes: service
+// initialised (primary, fallback, the configuration without secrets), primary provider
+// unhealthy, using fallback (at most once per health interval), primary provider failed,
+// trying fallback (with the error), all video providers failed (every provider's error),
+// consultation migrated to another provider.
+//
+// # Roles
+//
+// RoleDoctor moderates: only a doctor starts, ends and records a consultation, and only the
+// doctor's token carries room-admin or moderator rights. RolePatient takes part, and may get
+// a token before the doctor starts (the consultation is then waiting). RoleObserver is hidden
+// and subscribe-only where the provider can do that.
+package video

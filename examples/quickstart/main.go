@@ -1,0 +1,114 @@
+// Command quickstart is the library's main job in one run: load the configuration, wire the
+// providers, report their health, and print the doctor's and the patient's join links for a
+// demo appointment.
+//
+//	go run ./examples/quickstart
+//	go run ./examples/quickstart -json
+//
+// It needs no configuration. Variables it finds (see the README) win over its development
+// defaults, which are set here and never inside the library.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/videotest"
+)
+
+// devDefaults are the development settings the quickstart uses for variables left unset.
+var devDefaults = map[string]string{
+	"VIDEO_ENV":            "development",
+	"OPENVIDU_URL":         "ws://127.0.0.1:7880",
+	"OPENVIDU_API_KEY":     "devkey",
+	"OPENVIDU_SECRET":      "secret",
+	"JITSI_DOMAIN":         "meet.jit.si",
+	"VIDEO_HEALTH_TIMEOUT": "1s",
+}
+
+func main() {
+	asJSON := flag.Bool("json", false, "print the result as JSON")
+	flag.Parse()
+	if err := run(os.Stdout, os.Stderr, *asJSON); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	Health  video.HealthReport  `json:"health"`
+	Doctor  *video.MeetingToken `json:"doctor"`
+	Patient *video.MeetingToken `json:"patient"`
+	Status  *video.Consultation `json:"consultation"`
+}
+
+func run(out, logOut io.Writer, asJSON bool) error {
+	for k, v := range devDefaults {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+	cfg, err := video.LoadConfig()
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	// Until the openvidu and jitsi packages land, the quickstart wires the fakes of videotest.
+	ov := videotest.NewProvider(video.ProviderOpenVidu)
+	jt := videotest.NewProvider(video.ProviderJitsi)
+	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var r result
+	r.Health = svc.Health(ctx)
+	const appointment = "demo-appointment-1"
+	if r.Doctor, err = svc.GenerateMeetingToken(ctx, appointment, "doctor-1", video.RoleDoctor,
+		video.UserInfo{DisplayName: "Dr. Demo", Email: "doctor@example.com"}); err != nil {
+		return err
+	}
+	if r.Patient, err = svc.GenerateMeetingToken(ctx, appointment, "patient-1", video.RolePatient,
+		video.UserInfo{DisplayName: "Pat Demo"}); err != nil {
+		return err
+	}
+	if r.Status, err = svc.ConsultationStatus(ctx, appointment); err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintln(out, "Providers:")
+	for _, p := range r.Health.Providers {
+		role := "fallback"
+		if p.Primary {
+			role = "primary"
+		}
+		line := fmt.Sprintf("  %-8s %-8s %s", p.Provider, role, p.State)
+		if p.LastError != "" {
+			line += " (" + p.LastError + ")"
+		}
+		fmt.Fprintln(out, line)
+	}
+	fmt.Fprintf(out, "\nAppointment %s is served by %s in room %s (%s).\n", appointment, r.Doctor.Provider, r.Doctor.Room, r.Status.Status())
+	for _, t := range []*video.MeetingToken{r.Doctor, r.Patient} {
+		fmt.Fprintf(out, "\n%s (%s), valid until %s\n  join:   %s\n", t.Role, t.UserID, t.ExpiresAt.Format(time.RFC3339), t.JoinURL)
+		if t.ServerURL != "" {
+			fmt.Fprintf(out, "  server: %s\n", t.ServerURL)
+		}
+	}
+	return nil
+}
