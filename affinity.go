@@ -49,6 +49,19 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (*
 	return c, nil
 }
 
+// liveConsultation returns the appointment's consultation (pinning it if new), refusing an
+// ended one, on a provider that is not confirmed down (re-pinning it if it is).
+func (s *Service) liveConsultation(ctx context.Context, op, appointmentID string) (*Consultation, *member, error) {
+	c, err := s.consultation(ctx, op, appointmentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.EndedAt.IsZero() {
+		return nil, nil, &Error{Op: op, Kind: ErrConsultationEnded}
+	}
+	return s.usableConsultation(ctx, op, c)
+}
+
 // usableConsultation returns c, re-pinned to another provider first if c's provider is
 // confirmed down (Down or Misconfigured in cached health, or not configured any more). A
 // provider with no answer yet counts as up here: a pin moves only on evidence.

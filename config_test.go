@@ -65,9 +65,9 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 		"VIDEO_ROOM_KEY": testRoomKey, "VIDEO_ROOM_PREFIX": "clinic-", "VIDEO_TOKEN_TTL": "45m",
 		"VIDEO_HEALTH_TIMEOUT": "750ms", "VIDEO_HEALTH_INTERVAL": "5s", "VIDEO_HEALTH_RECOVERY_PROBES": "4",
 		"VIDEO_HEALTH_BACKGROUND": "true",
-		"OPENVIDU_URL": "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": testOVSecret,
+		"OPENVIDU_URL":            "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": testOVSecret,
 		"OPENVIDU_DOMAIN": "video.example.com",
-		"JITSI_DOMAIN": "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
+		"JITSI_DOMAIN":    "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
 		"JITSI_APP_ID": "app", "JITSI_APP_SECRET": testJitsiSecr,
 		"JITSI_ENABLE_RECORDING": "true", "JITSI_ENABLE_WAITING_ROOM": "true",
 	})

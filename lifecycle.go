@@ -15,14 +15,7 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 		return nil, err
 	}
 	for range maxAttempts {
-		c, err := s.consultation(ctx, op, appointmentID)
-		if err != nil {
-			return nil, err
-		}
-		if !c.EndedAt.IsZero() {
-			return nil, &Error{Op: op, Kind: ErrConsultationEnded}
-		}
-		c, m, err := s.usableConsultation(ctx, op, c)
+		c, m, err := s.liveConsultation(ctx, op, appointmentID)
 		if err != nil {
 			return nil, err
 		}
@@ -115,10 +108,7 @@ func (s *Service) checkModerator(op, appointmentID, userID string, role Role) er
 	if err := s.ready(op); err != nil {
 		return err
 	}
-	if err := checkID(op, "appointmentID", appointmentID); err != nil {
-		return err
-	}
-	if err := checkID(op, "userID", userID); err != nil {
+	if err := checkParticipant(op, appointmentID, userID); err != nil {
 		return err
 	}
 	if err := checkRole(op, role); err != nil {

@@ -13,10 +13,7 @@ func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userI
 	if err := s.ready(op); err != nil {
 		return err
 	}
-	if err := checkID(op, "appointmentID", appointmentID); err != nil {
-		return err
-	}
-	if err := checkID(op, "userID", userID); err != nil {
+	if err := checkParticipant(op, appointmentID, userID); err != nil {
 		return err
 	}
 	if err := checkIssue(op, issue); err != nil {

@@ -53,10 +53,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}
-	if err := checkID(op, "appointmentID", appointmentID); err != nil {
-		return nil, err
-	}
-	if err := checkID(op, "userID", userID); err != nil {
+	if err := checkParticipant(op, appointmentID, userID); err != nil {
 		return nil, err
 	}
 	if err := checkRole(op, role); err != nil {
@@ -66,14 +63,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		return nil, err
 	}
 	for range maxAttempts {
-		c, err := s.consultation(ctx, op, appointmentID)
-		if err != nil {
-			return nil, err
-		}
-		if !c.EndedAt.IsZero() {
-			return nil, &Error{Op: op, Kind: ErrConsultationEnded}
-		}
-		c, m, err := s.usableConsultation(ctx, op, c)
+		c, m, err := s.liveConsultation(ctx, op, appointmentID)
 		if err != nil {
 			return nil, err
 		}

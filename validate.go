@@ -49,6 +49,14 @@ func checkID(op, field, v string) error {
 	return nil
 }
 
+// checkParticipant validates the appointment and user IDs most operations take.
+func checkParticipant(op, appointmentID, userID string) error {
+	if err := checkID(op, "appointmentID", appointmentID); err != nil {
+		return err
+	}
+	return checkID(op, "userID", userID)
+}
+
 func checkRole(op string, r Role) error {
 	if !r.Valid() {
 		return invalidArg(op, "role", `must be "doctor", "patient" or "observer"`)

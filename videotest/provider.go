@@ -184,19 +184,7 @@ func (p *Provider) begin(ctx context.Context, op Op) error {
 	p.calls[op]++
 	latency, err := p.latency, p.errs[op]
 	p.mu.Unlock()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return err
+	return wait(ctx, latency, err)
 }
 
 // Name implements video.Provider.
@@ -277,19 +265,7 @@ func (p *Provider) Check(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return err
+	return wait(ctx, latency, err)
 }
 
 // StartRecording implements video.Recorder.
@@ -327,3 +303,19 @@ func (p *Provider) StopRecording(ctx context.Context, id string) (*video.Recordi
 func WithoutRecorder(p video.Provider) video.Provider { return plain{p} }
 
 type plain struct{ video.Provider }
+
+// wait waits d (or until ctx is done) and then returns ctx's error, or err.
+func wait(ctx context.Context, d time.Duration, err error) error {
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return err
+}
