@@ -24,11 +24,19 @@ const (
 
 // The defaults of Config; the README's configuration table lists them too.
 const (
-	DefaultTokenTTL       = 2 * time.Hour
-	DefaultHealthTimeout  = 2 * time.Second
-	DefaultHealthInterval = 15 * time.Second
-	DefaultRecoveryProbes = 2
-	DefaultRoomPrefix     = "consult-"
+	DefaultTokenTTL        = 2 * time.Hour
+	DefaultHealthTimeout   = 2 * time.Second
+	DefaultHealthInterval  = 15 * time.Second
+	DefaultRecoveryProbes  = 2
+	DefaultRoomPrefix      = "consult-"
+	DefaultJitsiAudience   = "jitsi"
+	DefaultJitsiSubject    = "*"
+	DefaultJitsiConfigPath = "/config.js"
+	DefaultJitsiBOSHPath   = "/http-bind"
+	// JitsiProbeHTTP and JitsiProbeOff are the values of JITSI_HEALTH_PROBE.
+	JitsiProbeHTTP = "http"
+	// JitsiProbeOff turns the Jitsi HTTP probe off.
+	JitsiProbeOff = "off"
 	// MaxTokenTTL bounds VIDEO_TOKEN_TTL: a meeting token is a bearer credential.
 	MaxTokenTTL = 24 * time.Hour
 	// MinRoomKeyLength is the shortest VIDEO_ROOM_KEY accepted, in bytes.
@@ -110,10 +118,33 @@ type JitsiConfig struct {
 	EnableRecording bool `envconfig:"JITSI_ENABLE_RECORDING" default:"false"`
 	// EnableWaitingRoom sends patients through the prejoin page (JITSI_ENABLE_WAITING_ROOM).
 	EnableWaitingRoom bool `envconfig:"JITSI_ENABLE_WAITING_ROOM" default:"false"`
+	// Audience is the tokens' aud claim (JITSI_AUDIENCE, default "jitsi"); it must be one
+	// of prosody's asap_accepted_audiences.
+	Audience string `envconfig:"JITSI_AUDIENCE" default:"jitsi"`
+	// Subject is the tokens' sub claim (JITSI_SUBJECT, default "*"); with domain
+	// verification on, the XMPP domain or the tenant.
+	Subject string `envconfig:"JITSI_SUBJECT" default:"*"`
+	// JaaSKeyID selects 8x8 JaaS (JITSI_JAAS_KEY_ID): tokens are RS256 with kid
+	// "<AppID>/<JaaSKeyID>", and AppID is the JaaS app ID (vpaas-magic-cookie-…).
+	JaaSKeyID string `envconfig:"JITSI_JAAS_KEY_ID"`
+	// JaaSPrivateKey is the JaaS RSA private key as PEM (JITSI_JAAS_PRIVATE_KEY).
+	JaaSPrivateKey Secret `envconfig:"JITSI_JAAS_PRIVATE_KEY"`
+	// JaaSPrivateKeyFile is a path to the JaaS RSA private key PEM (JITSI_JAAS_PRIVATE_KEY_FILE).
+	JaaSPrivateKeyFile string `envconfig:"JITSI_JAAS_PRIVATE_KEY_FILE"`
+	// HealthProbe is "http" (default: probe config.js and BOSH over HTTP) or "off" (health
+	// is the configuration's validity, for deployments the backend cannot reach) (JITSI_HEALTH_PROBE).
+	HealthProbe string `envconfig:"JITSI_HEALTH_PROBE" default:"http"`
+	// HealthConfigPath is probed for a 200 (JITSI_HEALTH_CONFIG_PATH, default "/config.js").
+	HealthConfigPath string `envconfig:"JITSI_HEALTH_CONFIG_PATH" default:"/config.js"`
+	// HealthBOSHPath is probed for a live prosody (JITSI_HEALTH_BOSH_PATH, default "/http-bind").
+	HealthBOSHPath string `envconfig:"JITSI_HEALTH_BOSH_PATH" default:"/http-bind"`
 }
 
-// Configured reports whether Jitsi has a domain or base URL.
-func (c JitsiConfig) Configured() bool { return c.Domain != "" || c.BaseURL != "" }
+// Configured reports whether Jitsi has a domain, a base URL or a JaaS key.
+func (c JitsiConfig) Configured() bool { return c.Domain != "" || c.BaseURL != "" || c.JaaSKeyID != "" }
+
+// JaaS reports whether the configuration is for 8x8 JaaS rather than a self-hosted Jitsi.
+func (c JitsiConfig) JaaS() bool { return c.JaaSKeyID != "" }
 
 // DefaultConfig returns the defaults LoadConfig starts from: enabled, OpenVidu primary,
 // production, no provider configured and no secret set. Fill in providers and the room key.
@@ -128,6 +159,13 @@ func DefaultConfig() Config {
 			Timeout:        DefaultHealthTimeout,
 			Interval:       DefaultHealthInterval,
 			RecoveryProbes: DefaultRecoveryProbes,
+		},
+		Jitsi: JitsiConfig{
+			Audience:         DefaultJitsiAudience,
+			Subject:          DefaultJitsiSubject,
+			HealthProbe:      JitsiProbeHTTP,
+			HealthConfigPath: DefaultJitsiConfigPath,
+			HealthBOSHPath:   DefaultJitsiBOSHPath,
 		},
 	}
 }
@@ -235,6 +273,25 @@ func (c Config) Validate() error {
 		}
 		if c.Jitsi.AppSecret.IsSet() && c.Jitsi.AppID == "" {
 			return bad("JITSI_APP_ID", "required with JITSI_APP_SECRET")
+		}
+		if c.Jitsi.JaaS() {
+			if c.Jitsi.AppID == "" {
+				return bad("JITSI_APP_ID", "required with JITSI_JAAS_KEY_ID: the JaaS app ID (vpaas-magic-cookie-…)")
+			}
+			if c.Jitsi.AppSecret.IsSet() {
+				return bad("JITSI_APP_SECRET", "must not be set with JITSI_JAAS_KEY_ID: JaaS signs with the RSA key")
+			}
+			if c.Jitsi.JaaSPrivateKey.IsSet() == (c.Jitsi.JaaSPrivateKeyFile != "") {
+				return bad("JITSI_JAAS_PRIVATE_KEY", "set exactly one of JITSI_JAAS_PRIVATE_KEY and JITSI_JAAS_PRIVATE_KEY_FILE with JITSI_JAAS_KEY_ID")
+			}
+		}
+		if c.Jitsi.HealthProbe != "" && c.Jitsi.HealthProbe != JitsiProbeHTTP && c.Jitsi.HealthProbe != JitsiProbeOff {
+			return bad("JITSI_HEALTH_PROBE", `must be "http" or "off"`)
+		}
+		for field, p := range map[string]string{"JITSI_HEALTH_CONFIG_PATH": c.Jitsi.HealthConfigPath, "JITSI_HEALTH_BOSH_PATH": c.Jitsi.HealthBOSHPath} {
+			if p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# ")) {
+				return bad(field, "must be a path starting with /")
+			}
 		}
 	}
 	return nil

@@ -70,6 +70,8 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 		"JITSI_DOMAIN":    "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
 		"JITSI_APP_ID": "app", "JITSI_APP_SECRET": testJitsiSecr,
 		"JITSI_ENABLE_RECORDING": "true", "JITSI_ENABLE_WAITING_ROOM": "true",
+		"JITSI_AUDIENCE": "meet", "JITSI_SUBJECT": "meet.example.com", "JITSI_HEALTH_PROBE": "off",
+		"JITSI_HEALTH_CONFIG_PATH": "/tenant/config.js", "JITSI_HEALTH_BOSH_PATH": "/xmpp-websocket",
 	})
 	cfg, err := video.LoadConfig()
 	require.NoError(t, err)
@@ -80,7 +82,18 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 	assert.Equal(t, video.HealthConfig{Timeout: 750 * time.Millisecond, Interval: 5 * time.Second, RecoveryProbes: 4, Background: true}, cfg.Health)
 	assert.Equal(t, video.OpenViduConfig{URL: "https://ov.example.com", APIKey: "k", Secret: testOVSecret, Domain: "video.example.com"}, cfg.OpenVidu)
 	assert.Equal(t, video.JitsiConfig{Domain: "meet.example.com", BaseURL: "https://meet.example.com/tenant", AppID: "app",
-		AppSecret: testJitsiSecr, EnableRecording: true, EnableWaitingRoom: true}, cfg.Jitsi)
+		AppSecret: testJitsiSecr, EnableRecording: true, EnableWaitingRoom: true, Audience: "meet", Subject: "meet.example.com",
+		HealthProbe: "off", HealthConfigPath: "/tenant/config.js", HealthBOSHPath: "/xmpp-websocket"}, cfg.Jitsi)
+}
+
+func TestLoadConfigJaaS(t *testing.T) {
+	setEnv(t, map[string]string{"VIDEO_ROOM_KEY": testRoomKey, "JITSI_JAAS_KEY_ID": "abc123",
+		"JITSI_APP_ID": "vpaas-magic-cookie-1", "JITSI_JAAS_PRIVATE_KEY_FILE": "/etc/jaas.pem"})
+	cfg, err := video.LoadConfig()
+	require.NoError(t, err)
+	assert.True(t, cfg.Jitsi.Configured())
+	assert.True(t, cfg.Jitsi.JaaS())
+	assert.Equal(t, "/etc/jaas.pem", cfg.Jitsi.JaaSPrivateKeyFile)
 }
 
 func TestLoadConfigLiveKitNames(t *testing.T) {
@@ -131,6 +144,12 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_BASE_URL": "meet.example.com"}, "JITSI_BASE_URL"},
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_APP_SECRET": "s"}, "JITSI_APP_ID"},
 		{map[string]string{"OPENVIDU_URL": ""}, "OPENVIDU_URL"},
+		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_JAAS_PRIVATE_KEY_FILE": "/k.pem"}, "JITSI_APP_ID"},
+		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_APP_ID": "vpaas-x"}, "JITSI_JAAS_PRIVATE_KEY"},
+		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_APP_ID": "vpaas-x", "JITSI_JAAS_PRIVATE_KEY": "pem", "JITSI_JAAS_PRIVATE_KEY_FILE": "/k.pem"}, "JITSI_JAAS_PRIVATE_KEY"},
+		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_APP_ID": "vpaas-x", "JITSI_APP_SECRET": "s", "JITSI_JAAS_PRIVATE_KEY_FILE": "/k.pem"}, "JITSI_APP_SECRET"},
+		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_PROBE": "sometimes"}, "JITSI_HEALTH_PROBE"},
+		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_BOSH_PATH": "http-bind"}, "JITSI_HEALTH_BOSH_PATH"},
 	}
 	for _, tc := range cases {
 		env := map[string]string{}

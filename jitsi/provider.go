@@ -1,0 +1,238 @@
+package jitsi
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	video "github.com/teleconsult/video"
+)
+
+// JaaSBaseURL is where 8x8 JaaS meetings are, when JITSI_BASE_URL does not say otherwise.
+const JaaSBaseURL = "https://8x8.vc"
+
+// notBeforeSkew backdates nbf, because prosody allows no clock skew and the backend's clock
+// may run ahead of it.
+const notBeforeSkew = 30 * time.Second
+
+// Provider is the Jitsi Meet provider. It is safe for concurrent use.
+type Provider struct {
+	cfg        video.JitsiConfig
+	linkBase   string // where rooms are: base[/tenant], or the JaaS base with the app ID
+	serverURL  string
+	healthBase string
+	anonymous  bool
+
+	method   jwt.SigningMethod
+	key      any
+	kid      string
+	issuer   string
+	audience string
+	subject  string
+
+	client *http.Client
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// Option configures a Provider in New.
+type Option func(*Provider)
+
+// WithLogger sends the provider's warnings to l instead of slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(p *Provider) { p.log = l } }
+
+// WithHTTPClient makes the health probe use c instead of a client of its own.
+func WithHTTPClient(c *http.Client) Option { return func(p *Provider) { p.client = c } }
+
+// WithClock makes tokens use now instead of time.Now; for tests.
+func WithClock(now func() time.Time) Option { return func(p *Provider) { p.now = now } }
+
+// New returns the Jitsi provider for cfg. When cfg is not configured (no domain, base URL
+// or JaaS key) it returns nil and no error, so the application's wiring stays the same
+// whether Jitsi is used or not: video.New treats a nil provider as absent.
+func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
+	if !cfg.Configured() {
+		return nil, nil
+	}
+	p := &Provider{cfg: cfg, now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(p)
+	}
+	if p.client == nil {
+		p.client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if p.cfg.Audience == "" {
+		p.cfg.Audience = video.DefaultJitsiAudience
+	}
+	if p.cfg.Subject == "" {
+		p.cfg.Subject = video.DefaultJitsiSubject
+	}
+	if p.cfg.HealthProbe == "" {
+		p.cfg.HealthProbe = video.JitsiProbeHTTP
+	}
+	if p.cfg.HealthConfigPath == "" {
+		p.cfg.HealthConfigPath = video.DefaultJitsiConfigPath
+	}
+	if p.cfg.HealthBOSHPath == "" {
+		p.cfg.HealthBOSHPath = video.DefaultJitsiBOSHPath
+	}
+
+	base := "https://" + cfg.Domain
+	switch {
+	case cfg.BaseURL != "":
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, configErr("JITSI_BASE_URL", "must be an http or https URL")
+		}
+		base = strings.TrimRight(cfg.BaseURL, "/")
+	case cfg.Domain == "" && cfg.JaaS():
+		base = JaaSBaseURL
+	}
+	p.healthBase, p.linkBase = base, base
+	if u, err := url.Parse(base); err == nil {
+		p.serverURL = u.Scheme + "://" + u.Host
+	}
+
+	switch {
+	case cfg.JaaS():
+		if cfg.AppID == "" {
+			return nil, configErr("JITSI_APP_ID", "required with JITSI_JAAS_KEY_ID")
+		}
+		key, err := loadKey(cfg)
+		if err != nil {
+			return nil, err
+		}
+		p.method, p.key = jwt.SigningMethodRS256, key
+		p.kid = cfg.AppID + "/" + cfg.JaaSKeyID
+		p.issuer, p.audience, p.subject = "chat", "jitsi", cfg.AppID
+		p.linkBase = base + "/" + url.PathEscape(cfg.AppID)
+	case cfg.AppSecret.IsSet():
+		if cfg.AppID == "" {
+			return nil, configErr("JITSI_APP_ID", "required with JITSI_APP_SECRET")
+		}
+		p.method, p.key = jwt.SigningMethodHS256, []byte(cfg.AppSecret.Reveal())
+		p.issuer, p.audience, p.subject = cfg.AppID, p.cfg.Audience, p.cfg.Subject
+	default:
+		p.anonymous = true
+		p.log.Warn("jitsi: no JITSI_APP_SECRET: join links carry no token and anyone with a link can join the meeting",
+			slog.String("base_url", p.linkBase))
+	}
+	return p, nil
+}
+
+// Name implements video.Provider.
+func (p *Provider) Name() video.ProviderName { return video.ProviderJitsi }
+
+// Anonymous reports whether links carry no token (no app secret and not JaaS).
+func (p *Provider) Anonymous() bool { return p.anonymous }
+
+// PublicKey returns the public half of the JaaS signing key (to upload to JaaS), or nil
+// for a self-hosted deployment.
+func (p *Provider) PublicKey() *rsa.PublicKey {
+	if k, ok := p.key.(*rsa.PrivateKey); ok {
+		return &k.PublicKey
+	}
+	return nil
+}
+
+// IssueToken implements video.Provider: a token for exactly req.Room and a join link that
+// carries it. Anonymous deployments return the link alone; ExpiresAt is then advisory.
+func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*video.Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkRequest(req); err != nil {
+		return nil, err
+	}
+	now := p.now()
+	exp := now.Add(req.TTL).Truncate(time.Second)
+	var signed string
+	if !p.anonymous {
+		c := claims{
+			Issuer: p.issuer, Audience: p.audience, Subject: p.subject, Room: req.Room,
+			IssuedAt: now.Unix(), NotBefore: now.Add(-notBeforeSkew).Unix(), Expiry: exp.Unix(),
+			Context: tokenContext{
+				User: tokenUser{ID: req.UserID, Name: req.Info.DisplayName, Email: req.Info.Email,
+					Avatar: req.Info.AvatarURL, Moderator: boolString(req.Role == video.RoleDoctor)},
+				Features: tokenFeatures{
+					Recording:     boolString(req.Role == video.RoleDoctor && p.cfg.EnableRecording),
+					Livestreaming: "false",
+					OutboundCall:  "false",
+					ScreenSharing: boolString(req.Role != video.RoleObserver),
+				},
+			},
+		}
+		t := jwt.NewWithClaims(p.method, &c)
+		if p.kid != "" {
+			t.Header["kid"] = p.kid
+		}
+		var err error
+		if signed, err = t.SignedString(p.key); err != nil {
+			return nil, fmt.Errorf("jitsi: signing the token: %w", err)
+		}
+	}
+	return &video.Token{
+		Token:     signed,
+		JoinURL:   joinURL(p.linkBase, req.Room, signed, p.overrides(req)),
+		ServerURL: p.serverURL,
+		ExpiresAt: exp,
+	}, nil
+}
+
+// overrides are the config overrides of a participant's link.
+func (p *Provider) overrides(req video.TokenRequest) []override {
+	var o []override
+	if req.Info.DisplayName != "" {
+		o = append(o, override{"userInfo.displayName", req.Info.DisplayName})
+	}
+	if req.Info.Email != "" {
+		o = append(o, override{"userInfo.email", req.Info.Email})
+	}
+	switch {
+	case req.Role == video.RolePatient && p.cfg.EnableWaitingRoom:
+		o = append(o, override{"config.prejoinConfig.enabled", true}, override{"config.prejoinPageEnabled", true})
+	case req.Role == video.RoleObserver:
+		o = append(o, override{"config.startWithAudioMuted", true}, override{"config.startWithVideoMuted", true})
+	}
+	return o
+}
+
+// checkRequest validates what the Service validated already, because a provider may be
+// called directly too.
+func checkRequest(req video.TokenRequest) error {
+	bad := func(msg string) error { return fmt.Errorf("%w: jitsi: %s", video.ErrInvalidArgument, msg) }
+	switch {
+	case req.Room == "" || req.Room == "*":
+		return bad("room must name exactly one room")
+	case strings.ToLower(req.Room) != req.Room:
+		return bad("room must be lowercase: Jitsi lowercases the room it joins and compares it with the token's")
+	case strings.ContainsAny(req.Room, "/?#@ %\\\"'<>&"):
+		return bad("room must not contain URL or XMPP delimiters")
+	case req.UserID == "":
+		return bad("user ID must not be empty")
+	case !req.Role.Valid():
+		return bad("unknown role")
+	case req.TTL <= 0:
+		return bad("TTL must be positive")
+	}
+	return nil
+}
+
+// CreateRoom implements video.Provider. Jitsi creates a room when the first participant
+// joins; there is nothing to do ahead of that.
+func (p *Provider) CreateRoom(ctx context.Context, room string) error {
+	if room == "" {
+		return fmt.Errorf("%w: jitsi: room must not be empty", video.ErrInvalidArgument)
+	}
+	return ctx.Err()
+}
+
+// EndRoom implements video.Provider. Jitsi has no server API to end a room: this succeeds
+// without effect (see # Limits in the package doc).
+func (p *Provider) EndRoom(ctx context.Context, room string) error { return ctx.Err() }
