@@ -24,15 +24,20 @@ const (
 
 // The defaults of Config; the README's configuration table lists them too.
 const (
-	DefaultTokenTTL        = 2 * time.Hour
-	DefaultHealthTimeout   = 2 * time.Second
-	DefaultHealthInterval  = 15 * time.Second
-	DefaultRecoveryProbes  = 2
-	DefaultRoomPrefix      = "consult-"
-	DefaultJitsiAudience   = "jitsi"
-	DefaultJitsiSubject    = "*"
-	DefaultJitsiConfigPath = "/config.js"
-	DefaultJitsiBOSHPath   = "/http-bind"
+	DefaultTokenTTL                  = 2 * time.Hour
+	DefaultHealthTimeout             = 2 * time.Second
+	DefaultHealthInterval            = 15 * time.Second
+	DefaultRecoveryProbes            = 2
+	DefaultRoomPrefix                = "consult-"
+	DefaultOpenViduMaxParticipants   = 4
+	DefaultOpenViduEmptyTimeout      = 10 * time.Minute
+	DefaultOpenViduDepartureTimeout  = 5 * time.Minute
+	DefaultOpenViduRecordingFilepath = "recordings/{room_name}-{time}.mp4"
+	DefaultOpenViduRecordingTimeout  = 10 * time.Second
+	DefaultJitsiAudience             = "jitsi"
+	DefaultJitsiSubject              = "*"
+	DefaultJitsiConfigPath           = "/config.js"
+	DefaultJitsiBOSHPath             = "/http-bind"
 	// JitsiProbeHTTP and JitsiProbeOff are the values of JITSI_HEALTH_PROBE.
 	JitsiProbeHTTP = "http"
 	// JitsiProbeOff turns the Jitsi HTTP probe off.
@@ -95,8 +100,31 @@ type OpenViduConfig struct {
 	APIKey string `envconfig:"OPENVIDU_API_KEY"`
 	// Secret is the API secret (OPENVIDU_SECRET). Required with URL.
 	Secret Secret `envconfig:"OPENVIDU_SECRET"`
-	// Domain is the public host browsers reach when it differs from URL's (OPENVIDU_DOMAIN).
+	// Domain is the public host clients reach when it differs from URL's (OPENVIDU_DOMAIN):
+	// tokens then name wss://Domain as their server URL.
 	Domain string `envconfig:"OPENVIDU_DOMAIN"`
+	// MaxParticipants caps a room (OPENVIDU_MAX_PARTICIPANTS, default 4: doctor, patient and
+	// two observers or interpreters); the server refuses one more.
+	MaxParticipants int `envconfig:"OPENVIDU_MAX_PARTICIPANTS" default:"4"`
+	// EmptyTimeout closes a room nobody joined (OPENVIDU_EMPTY_TIMEOUT, default 10m).
+	EmptyTimeout time.Duration `envconfig:"OPENVIDU_EMPTY_TIMEOUT" default:"10m"`
+	// DepartureTimeout closes a room after the last participant left (OPENVIDU_DEPARTURE_TIMEOUT,
+	// default 5m: long enough to rejoin after a dropped connection).
+	DepartureTimeout time.Duration `envconfig:"OPENVIDU_DEPARTURE_TIMEOUT" default:"5m"`
+	// WaitingRoom makes patients join without publishing or subscribing until the doctor
+	// admits them (OPENVIDU_WAITING_ROOM).
+	WaitingRoom bool `envconfig:"OPENVIDU_WAITING_ROOM" default:"false"`
+	// RecordingFilepath is where the egress writes a recording (OPENVIDU_RECORDING_FILEPATH,
+	// default "recordings/{room_name}-{time}.mp4"; the egress expands the braces).
+	RecordingFilepath string `envconfig:"OPENVIDU_RECORDING_FILEPATH" default:"recordings/{room_name}-{time}.mp4"`
+	// RecordingTimeout bounds a start or stop of a recording (OPENVIDU_RECORDING_TIMEOUT,
+	// default 10s): without an egress service the server never answers.
+	RecordingTimeout time.Duration `envconfig:"OPENVIDU_RECORDING_TIMEOUT" default:"10s"`
+	// JoinURL is a template for browser join links, such as
+	// "https://call.example.com/?url={server_url}&token={token}" (OPENVIDU_JOIN_URL); {room},
+	// {token} and {server_url} are replaced, query-escaped. Empty: tokens carry no join link
+	// and clients connect with ServerURL and the token.
+	JoinURL string `envconfig:"OPENVIDU_JOIN_URL"`
 }
 
 // Configured reports whether OpenVidu has a URL.
@@ -159,6 +187,13 @@ func DefaultConfig() Config {
 			Timeout:        DefaultHealthTimeout,
 			Interval:       DefaultHealthInterval,
 			RecoveryProbes: DefaultRecoveryProbes,
+		},
+		OpenVidu: OpenViduConfig{
+			MaxParticipants:   DefaultOpenViduMaxParticipants,
+			EmptyTimeout:      DefaultOpenViduEmptyTimeout,
+			DepartureTimeout:  DefaultOpenViduDepartureTimeout,
+			RecordingFilepath: DefaultOpenViduRecordingFilepath,
+			RecordingTimeout:  DefaultOpenViduRecordingTimeout,
 		},
 		Jitsi: JitsiConfig{
 			Audience:         DefaultJitsiAudience,
@@ -260,6 +295,21 @@ func (c Config) Validate() error {
 		}
 		if c.OpenVidu.Domain != "" && !validHost(c.OpenVidu.Domain) {
 			return bad("OPENVIDU_DOMAIN", "must be a host name such as video.example.com, without scheme or path")
+		}
+		if c.OpenVidu.MaxParticipants < 0 {
+			return bad("OPENVIDU_MAX_PARTICIPANTS", "must not be negative (0: no limit)")
+		}
+		for field, d := range map[string]time.Duration{"OPENVIDU_EMPTY_TIMEOUT": c.OpenVidu.EmptyTimeout,
+			"OPENVIDU_DEPARTURE_TIMEOUT": c.OpenVidu.DepartureTimeout, "OPENVIDU_RECORDING_TIMEOUT": c.OpenVidu.RecordingTimeout} {
+			if d < 0 {
+				return bad(field, "must not be negative")
+			}
+		}
+		if t := c.OpenVidu.JoinURL; t != "" {
+			u, err := url.Parse(strings.NewReplacer("{room}", "r", "{token}", "t", "{server_url}", "s").Replace(t))
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.Contains(t, "{token}") {
+				return bad("OPENVIDU_JOIN_URL", "must be an http or https URL template containing {token}")
+			}
 		}
 	}
 	if c.Jitsi.Configured() {

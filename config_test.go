@@ -48,7 +48,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	require.NoError(t, err)
 	want := video.DefaultConfig()
 	want.RoomKey = testRoomKey
-	want.OpenVidu = video.OpenViduConfig{URL: "wss://video.example.com", APIKey: "key", Secret: testOVSecret}
+	want.OpenVidu.URL, want.OpenVidu.APIKey, want.OpenVidu.Secret = "wss://video.example.com", "key", testOVSecret
 	assert.Equal(t, want, cfg, "the envconfig defaults and DefaultConfig agree")
 	assert.True(t, cfg.Enabled)
 	assert.Equal(t, video.ProviderOpenVidu, cfg.Provider)
@@ -66,7 +66,9 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 		"VIDEO_HEALTH_TIMEOUT": "750ms", "VIDEO_HEALTH_INTERVAL": "5s", "VIDEO_HEALTH_RECOVERY_PROBES": "4",
 		"VIDEO_HEALTH_BACKGROUND": "true",
 		"OPENVIDU_URL":            "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": testOVSecret,
-		"OPENVIDU_DOMAIN": "video.example.com",
+		"OPENVIDU_DOMAIN": "video.example.com", "OPENVIDU_MAX_PARTICIPANTS": "3", "OPENVIDU_EMPTY_TIMEOUT": "2m",
+		"OPENVIDU_DEPARTURE_TIMEOUT": "30s", "OPENVIDU_WAITING_ROOM": "true", "OPENVIDU_RECORDING_FILEPATH": "r/{room_name}.mp4",
+		"OPENVIDU_RECORDING_TIMEOUT": "3s", "OPENVIDU_JOIN_URL": "https://call.example.com/?url={server_url}&token={token}",
 		"JITSI_DOMAIN":    "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
 		"JITSI_APP_ID": "app", "JITSI_APP_SECRET": testJitsiSecr,
 		"JITSI_ENABLE_RECORDING": "true", "JITSI_ENABLE_WAITING_ROOM": "true",
@@ -80,7 +82,10 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 	assert.Equal(t, "clinic-", cfg.RoomPrefix)
 	assert.Equal(t, 45*time.Minute, cfg.TokenTTL)
 	assert.Equal(t, video.HealthConfig{Timeout: 750 * time.Millisecond, Interval: 5 * time.Second, RecoveryProbes: 4, Background: true}, cfg.Health)
-	assert.Equal(t, video.OpenViduConfig{URL: "https://ov.example.com", APIKey: "k", Secret: testOVSecret, Domain: "video.example.com"}, cfg.OpenVidu)
+	assert.Equal(t, video.OpenViduConfig{URL: "https://ov.example.com", APIKey: "k", Secret: testOVSecret, Domain: "video.example.com",
+		MaxParticipants: 3, EmptyTimeout: 2 * time.Minute, DepartureTimeout: 30 * time.Second, WaitingRoom: true,
+		RecordingFilepath: "r/{room_name}.mp4", RecordingTimeout: 3 * time.Second,
+		JoinURL: "https://call.example.com/?url={server_url}&token={token}"}, cfg.OpenVidu)
 	assert.Equal(t, video.JitsiConfig{Domain: "meet.example.com", BaseURL: "https://meet.example.com/tenant", AppID: "app",
 		AppSecret: testJitsiSecr, EnableRecording: true, EnableWaitingRoom: true, Audience: "meet", Subject: "meet.example.com",
 		HealthProbe: "off", HealthConfigPath: "/tenant/config.js", HealthBOSHPath: "/xmpp-websocket"}, cfg.Jitsi)
@@ -144,6 +149,9 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_BASE_URL": "meet.example.com"}, "JITSI_BASE_URL"},
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_APP_SECRET": "s"}, "JITSI_APP_ID"},
 		{map[string]string{"OPENVIDU_URL": ""}, "OPENVIDU_URL"},
+		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "-1"}, "OPENVIDU_MAX_PARTICIPANTS"},
+		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "-1m"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
+		{map[string]string{"OPENVIDU_JOIN_URL": "https://call.example.com/"}, "OPENVIDU_JOIN_URL"},
 		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_JAAS_PRIVATE_KEY_FILE": "/k.pem"}, "JITSI_APP_ID"},
 		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_APP_ID": "vpaas-x"}, "JITSI_JAAS_PRIVATE_KEY"},
 		{map[string]string{"JITSI_JAAS_KEY_ID": "k", "JITSI_APP_ID": "vpaas-x", "JITSI_JAAS_PRIVATE_KEY": "pem", "JITSI_JAAS_PRIVATE_KEY_FILE": "/k.pem"}, "JITSI_JAAS_PRIVATE_KEY"},

@@ -123,7 +123,14 @@ type ParticipantRecord struct {
 	LastIssuedAt time.Time `json:"last_issued_at"`
 	// Tokens counts the tokens issued to the user for this consultation.
 	Tokens int `json:"tokens"`
+	// JoinedAt is when the user last connected to the room, as the provider reported it.
+	JoinedAt time.Time `json:"joined_at,omitzero"`
+	// LeftAt is when the user last left the room, as the provider reported it.
+	LeftAt time.Time `json:"left_at,omitzero"`
 }
+
+// Online reports whether the provider last reported the user joining rather than leaving.
+func (p *ParticipantRecord) Online() bool { return !p.JoinedAt.IsZero() && p.JoinedAt.After(p.LeftAt) }
 
 // Merge folds a newer record for the same user and role into p.
 func (p *ParticipantRecord) Merge(newer ParticipantRecord) {

@@ -15,6 +15,7 @@ const DefaultMemoryRetention = 24 * time.Hour
 type MemoryStore struct {
 	mu        sync.RWMutex
 	m         map[string]*Consultation
+	rooms     map[string]string // room → appointment
 	retention time.Duration
 	now       func() time.Time
 	writes    int
@@ -22,7 +23,7 @@ type MemoryStore struct {
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{m: make(map[string]*Consultation), retention: DefaultMemoryRetention, now: time.Now}
+	return &MemoryStore{m: make(map[string]*Consultation), rooms: make(map[string]string), retention: DefaultMemoryRetention, now: time.Now}
 }
 
 // Get implements Store.
@@ -39,6 +40,20 @@ func (s *MemoryStore) Get(ctx context.Context, appointmentID string) (*Consultat
 	return c.Clone(), nil
 }
 
+// GetByRoom implements Store.
+func (s *MemoryStore) GetByRoom(ctx context.Context, room string) (*Consultation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.rooms[room]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return s.m[id].Clone(), nil
+}
+
 // Create implements Store.
 func (s *MemoryStore) Create(ctx context.Context, c *Consultation) (*Consultation, bool, error) {
 	if err := ctx.Err(); err != nil {
@@ -53,6 +68,7 @@ func (s *MemoryStore) Create(ctx context.Context, c *Consultation) (*Consultatio
 	stored := c.Clone()
 	stored.Version = 1
 	s.m[c.AppointmentID] = stored
+	s.rooms[c.Room] = c.AppointmentID
 	return stored.Clone(), true, nil
 }
 
@@ -121,6 +137,7 @@ func (s *MemoryStore) change(ctx context.Context, appointmentID string, fn func(
 		return next, err
 	}
 	s.m[appointmentID] = next
+	s.rooms[next.Room] = appointmentID
 	return next.Clone(), nil
 }
 
@@ -135,6 +152,7 @@ func (s *MemoryStore) sweepLocked() {
 	for id, c := range s.m {
 		if !c.EndedAt.IsZero() && c.EndedAt.Before(cutoff) {
 			delete(s.m, id)
+			delete(s.rooms, c.Room)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
 
@@ -108,4 +109,76 @@ type Recorder interface {
 	StartRecording(ctx context.Context, room string) (*Recording, error)
 	// StopRecording stops the recording with the given ID and returns what is known of it.
 	StopRecording(ctx context.Context, recordingID string) (*Recording, error)
+}
+
+// Admitter is implemented by providers with a server-side waiting room: Admit lets a waiting
+// participant publish and subscribe. The Service answers ErrUnsupported for the others.
+type Admitter interface {
+	// Admit grants userID in room the full participant permissions.
+	Admit(ctx context.Context, room, userID string) error
+}
+
+// ParticipantLister is implemented by providers that can say who is in a room now.
+type ParticipantLister interface {
+	// Participants returns the participants connected to room; none for an unknown room.
+	Participants(ctx context.Context, room string) ([]LiveParticipant, error)
+}
+
+// LiveParticipant is someone connected to a room, as the provider sees them.
+type LiveParticipant struct {
+	// UserID is the participant's identity.
+	UserID string `json:"user_id"`
+	// Name is the display name.
+	Name string `json:"name,omitempty"`
+	// Role is the role the token was issued for, when the provider carries it.
+	Role Role `json:"role,omitempty"`
+	// JoinedAt is when the participant connected.
+	JoinedAt time.Time `json:"joined_at,omitzero"`
+	// CanPublish and CanSubscribe are the participant's permissions now: a patient in a
+	// waiting room has neither until admitted.
+	CanPublish bool `json:"can_publish"`
+	// CanSubscribe reports whether the participant receives the others' media.
+	CanSubscribe bool `json:"can_subscribe"`
+	// Hidden participants are not shown to the others (observers).
+	Hidden bool `json:"hidden,omitempty"`
+}
+
+// WebhookReceiver is implemented by providers that post signed events to the application.
+// Service.WebhookHandler uses the first provider that implements it.
+type WebhookReceiver interface {
+	// ReceiveWebhook verifies r's signature and body and returns the event in the library's
+	// vocabulary. A missing or bad signature is an error wrapping ErrUnauthenticated; a body
+	// that is not an event, one wrapping ErrInvalidArgument.
+	ReceiveWebhook(r *http.Request) (*WebhookEvent, error)
+}
+
+// WebhookKind is what a provider event says happened.
+type WebhookKind string
+
+// The provider events the Service acts on; others arrive as WebhookOther and are ignored.
+const (
+	WebhookRoomStarted       WebhookKind = "room_started"
+	WebhookRoomFinished      WebhookKind = "room_finished"
+	WebhookParticipantJoined WebhookKind = "participant_joined"
+	WebhookParticipantLeft   WebhookKind = "participant_left"
+	WebhookRecordingEnded    WebhookKind = "recording_ended"
+	WebhookOther             WebhookKind = "other"
+)
+
+// WebhookEvent is a provider event in the library's vocabulary.
+type WebhookEvent struct {
+	// ID is the provider's event ID, used to drop repeated deliveries.
+	ID string
+	// Kind is what happened.
+	Kind WebhookKind
+	// Room is the room it happened in.
+	Room string
+	// UserID is the participant, for participant events.
+	UserID string
+	// Role is the participant's role, when the provider carries it.
+	Role Role
+	// Recording is the finished recording, for WebhookRecordingEnded.
+	Recording *Recording
+	// At is when it happened.
+	At time.Time
 }

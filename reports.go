@@ -73,7 +73,7 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	}
 	rec, err := rc.StartRecording(ctx, c.Room)
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Err: err}
+		return nil, providerErr(op, c.Provider, err)
 	}
 	return s.keepRecording(ctx, op, c, rec)
 }
@@ -91,7 +91,7 @@ func (s *Service) StopRecording(ctx context.Context, appointmentID, userID strin
 	}
 	rec, err := rc.StopRecording(ctx, recordingID)
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Err: err}
+		return nil, providerErr(op, c.Provider, err)
 	}
 	return s.keepRecording(ctx, op, c, rec)
 }
@@ -100,13 +100,9 @@ func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
 		return nil, nil, err
 	}
-	c, err := s.store.Get(ctx, appointmentID)
+	c, m, err := s.pinned(ctx, op, appointmentID)
 	if err != nil {
-		return nil, nil, s.storeErr(op, err)
-	}
-	m := s.f.member(c.Provider)
-	if m == nil {
-		return nil, nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Msg: "provider not configured"}
+		return nil, nil, err
 	}
 	rc, ok := m.p.(Recorder)
 	if !ok {

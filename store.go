@@ -13,6 +13,10 @@ import "context"
 type Store interface {
 	// Get returns the consultation of appointmentID, or ErrNotFound.
 	Get(ctx context.Context, appointmentID string) (*Consultation, error)
+	// GetByRoom returns the consultation whose Room is room (now or before a migration: the
+	// room name is the same on every provider), or ErrNotFound. Provider events name rooms,
+	// not appointments; this is how they find their consultation.
+	GetByRoom(ctx context.Context, room string) (*Consultation, error)
 	// Create stores c with Version 1 if the appointment has no consultation yet, and reports
 	// created=true. If one exists it is returned unchanged with created=false. This
 	// create-if-absent is the pin: of many concurrent Creates for one appointment, one wins

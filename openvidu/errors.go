@@ -1,0 +1,39 @@
+package openvidu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/twitchtv/twirp"
+	video "github.com/teleconsult/video"
+)
+
+// classify turns a Twirp error into the library's vocabulary: refused credentials wrap
+// video.ErrUnauthenticated, bad requests video.ErrInvalidArgument, the rest are failures.
+// The message names the operation and never carries a token.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("openvidu: %s: %w", op, err)
+	}
+	var te twirp.Error
+	if errors.As(err, &te) {
+		switch te.Code() {
+		case twirp.Unauthenticated, twirp.PermissionDenied:
+			return fmt.Errorf("openvidu: %s: %w (%s: check OPENVIDU_API_KEY and OPENVIDU_SECRET)", op, video.ErrUnauthenticated, te.Code())
+		case twirp.InvalidArgument, twirp.Malformed, twirp.OutOfRange:
+			return fmt.Errorf("openvidu: %s: %w: %s", op, video.ErrInvalidArgument, te.Msg())
+		}
+		return fmt.Errorf("openvidu: %s: %s: %s", op, te.Code(), te.Msg())
+	}
+	return fmt.Errorf("openvidu: %s: %w", op, err)
+}
+
+// notFound reports whether err is Twirp's not_found.
+func notFound(err error) bool {
+	var te twirp.Error
+	return errors.As(err, &te) && te.Code() == twirp.NotFound
+}

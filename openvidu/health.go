@@ -1,0 +1,58 @@
+package openvidu
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/livekit/protocol/livekit"
+)
+
+// Check implements video.Provider: an HTTP health endpoint answers 200 (GET /twirp/health on
+// OpenVidu, GET / on plain LiveKit), then an authenticated ListRooms succeeds.
+func (p *Provider) Check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.httpHealth(ctx); err != nil {
+		return err
+	}
+	_, err := p.rooms.ListRooms(ctx, &livekit.ListRoomsRequest{Names: []string{"health-check"}})
+	return classify("ListRooms", err)
+}
+
+func (p *Provider) httpHealth(ctx context.Context) error {
+	for _, path := range []string{"/twirp/health", "/"} {
+		status, err := p.get(ctx, path)
+		if err != nil {
+			return fmt.Errorf("openvidu health: GET %s: %w", path, err)
+		}
+		switch status {
+		case http.StatusOK:
+			return nil
+		case http.StatusNotFound, http.StatusMethodNotAllowed:
+			continue // not this kind of server: try the next endpoint
+		default:
+			return fmt.Errorf("openvidu health: GET %s: %d %s", path, status, http.StatusText(status))
+		}
+	}
+	return fmt.Errorf("openvidu health: no health endpoint answered 200")
+}
+
+func (p *Provider) get(ctx context.Context, path string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.httpURL+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		if u, ok := err.(interface{ Unwrap() error }); ok && u.Unwrap() != nil {
+			err = u.Unwrap() // the *url.Error repeats the URL
+		}
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
