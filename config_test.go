@@ -69,7 +69,7 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 		"OPENVIDU_DOMAIN": "video.example.com", "OPENVIDU_MAX_PARTICIPANTS": "3", "OPENVIDU_EMPTY_TIMEOUT": "2m",
 		"OPENVIDU_DEPARTURE_TIMEOUT": "30s", "OPENVIDU_WAITING_ROOM": "true", "OPENVIDU_RECORDING_FILEPATH": "r/{room_name}.mp4",
 		"OPENVIDU_RECORDING_TIMEOUT": "3s", "OPENVIDU_JOIN_URL": "https://call.example.com/?url={server_url}&token={token}",
-		"JITSI_DOMAIN":    "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
+		"JITSI_DOMAIN": "meet.example.com", "JITSI_BASE_URL": "https://meet.example.com/tenant",
 		"JITSI_APP_ID": "app", "JITSI_APP_SECRET": testJitsiSecr,
 		"JITSI_ENABLE_RECORDING": "true", "JITSI_ENABLE_WAITING_ROOM": "true",
 		"JITSI_AUDIENCE": "meet", "JITSI_SUBJECT": "meet.example.com", "JITSI_HEALTH_PROBE": "off",

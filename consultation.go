@@ -130,7 +130,7 @@ type ParticipantRecord struct {
 }
 
 // Online reports whether the provider last reported the user joining rather than leaving.
-func (p *ParticipantRecord) Online() bool { return !p.JoinedAt.IsZero() && p.JoinedAt.After(p.LeftAt) }
+func (p ParticipantRecord) Online() bool { return !p.JoinedAt.IsZero() && p.JoinedAt.After(p.LeftAt) }
 
 // Merge folds a newer record for the same user and role into p.
 func (p *ParticipantRecord) Merge(newer ParticipantRecord) {

@@ -195,9 +195,12 @@ func TestStaleAnswerServesWhileProbeBlocks(t *testing.T) {
 		tok := r.token(t, appt(i), "doc", video.RoleDoctor)
 		assert.Equal(t, video.ProviderOpenVidu, tok.Provider)
 	}
-	assert.Equal(t, 1, r.ov.ChecksInFlight(), "one revalidation in flight")
-	assert.Equal(t, 2, r.ov.Calls(videotest.OpCheck))
+	require.Eventually(t, func() bool { return r.ov.ChecksInFlight() == 1 }, 5*time.Second, time.Millisecond,
+		"one revalidation in flight")
+	assert.Equal(t, 2, r.ov.Calls(videotest.OpCheck), "the first probe and one revalidation for a hundred requests")
 	release()
+	h := r.svc.Health(context.Background())
+	assert.Equal(t, int64(1), h.Providers[0].ProbeWaits, "only the very first request waited (on the first probe), none on the revalidation")
 }
 
 func TestRecoveryNeedsConsecutiveGoodProbes(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/twitchtv/twirp"
 	video "github.com/teleconsult/video"
+	"github.com/twitchtv/twirp"
 )
 
 // classify turns a Twirp error into the library's vocabulary: refused credentials wrap

@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
-# The project's test command: checks formatting and vet, then runs every test with -race.
-# On a fresh machine it installs what the tests need first. Under CI (CI=true) a test that
-# cannot find a server it needs fails instead of skipping.
+# The project's test command. On a fresh machine it first installs what the tests need
+# (livekit-server from the Go module proxy, redis-server from Debian's packages), then checks
+# formatting and vet, and runs every test with -race. The tests start and stop their own
+# servers on 127.0.0.1. Under CI (CI=true) a test that cannot find a server fails instead of
+# skipping. Extra arguments go to `go test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+LIVEKIT_VERSION=v1.13.5
 
 if [ "${CI:-}" = "true" ]; then
   export VIDEO_TEST_REQUIRE_SERVERS=1
 fi
+
+echo "== livekit-server"
+if [ -z "${LIVEKIT_SERVER_BIN:-}" ]; then
+  if command -v livekit-server >/dev/null 2>&1; then
+    LIVEKIT_SERVER_BIN=$(command -v livekit-server)
+  else
+    LIVEKIT_SERVER_BIN="$(go env GOPATH | cut -d: -f1)/bin/server"
+    if ! "$LIVEKIT_SERVER_BIN" --version 2>/dev/null | grep -q livekit-server; then
+      echo "installing livekit-server $LIVEKIT_VERSION with go install (a few minutes the first time)"
+      go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_VERSION"
+    fi
+  fi
+fi
+export LIVEKIT_SERVER_BIN
+"$LIVEKIT_SERVER_BIN" --version
 
 echo "== gofmt"
 unformatted=$(gofmt -l . | grep -v '^vendor/' || true)

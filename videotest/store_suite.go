@@ -54,6 +54,30 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.Equal(t, int64(1), got.Version)
 	})
 
+	t.Run("GetByRoom", func(t *testing.T) {
+		st := newStore(t)
+		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		require.NoError(t, err)
+		_, _, err = st.Create(ctx, seed("a2", video.ProviderOpenVidu))
+		require.NoError(t, err)
+		got, err := st.GetByRoom(ctx, c.Room)
+		require.NoError(t, err)
+		assert.Equal(t, "a1", got.AppointmentID)
+		_, err = st.GetByRoom(ctx, "no-such-room")
+		assert.ErrorIs(t, err, video.ErrNotFound)
+
+		moved := got.Clone()
+		moved.Provider, moved.Room = video.ProviderJitsi, "room-a1-moved"
+		_, err = st.Update(ctx, moved)
+		require.NoError(t, err)
+		got, err = st.GetByRoom(ctx, "room-a1-moved")
+		require.NoError(t, err, "a re-pinned room is found")
+		assert.Equal(t, "a1", got.AppointmentID)
+		got, err = st.GetByRoom(ctx, c.Room)
+		require.NoError(t, err, "the room of an earlier pin still finds the consultation (late events)")
+		assert.Equal(t, "a1", got.AppointmentID)
+	})
+
 	t.Run("CreateKeepsTheFirstPin", func(t *testing.T) {
 		st := newStore(t)
 		_, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))

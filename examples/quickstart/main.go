@@ -20,16 +20,21 @@ import (
 	"time"
 
 	video "github.com/teleconsult/video"
-	"github.com/teleconsult/video/videotest"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 )
 
-// devDefaults are the development settings the quickstart uses for variables left unset.
+// devDefaults are the development settings the quickstart uses for variables left unset:
+// the LiveKit dev server that scripts/livekit-dev.sh starts, and the public Jitsi at
+// meet.jit.si without a token. Jitsi's HTTP probe is off so the quickstart also runs
+// offline; a deployment leaves it on.
 var devDefaults = map[string]string{
 	"VIDEO_ENV":            "development",
 	"OPENVIDU_URL":         "ws://127.0.0.1:7880",
 	"OPENVIDU_API_KEY":     "devkey",
 	"OPENVIDU_SECRET":      "secret",
 	"JITSI_DOMAIN":         "meet.jit.si",
+	"JITSI_HEALTH_PROBE":   "off",
 	"VIDEO_HEALTH_TIMEOUT": "1s",
 }
 
@@ -61,9 +66,14 @@ func run(out, logOut io.Writer, asJSON bool) error {
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	// Until the openvidu and jitsi packages land, the quickstart wires the fakes of videotest.
-	ov := videotest.NewProvider(video.ProviderOpenVidu)
-	jt := videotest.NewProvider(video.ProviderJitsi)
+	ov, err := openvidu.New(cfg.OpenVidu)
+	if err != nil {
+		return err
+	}
+	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(logger))
+	if err != nil {
+		return err
+	}
 	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger))
 	if err != nil {
 		return err
@@ -105,9 +115,13 @@ func run(out, logOut io.Writer, asJSON bool) error {
 	}
 	fmt.Fprintf(out, "\nAppointment %s is served by %s in room %s (%s).\n", appointment, r.Doctor.Provider, r.Doctor.Room, r.Status.Status())
 	for _, t := range []*video.MeetingToken{r.Doctor, r.Patient} {
-		fmt.Fprintf(out, "\n%s (%s), valid until %s\n  join:   %s\n", t.Role, t.UserID, t.ExpiresAt.Format(time.RFC3339), t.JoinURL)
-		if t.ServerURL != "" {
-			fmt.Fprintf(out, "  server: %s\n", t.ServerURL)
+		fmt.Fprintf(out, "\n%s (%s), valid until %s\n", t.Role, t.UserID, t.ExpiresAt.Format(time.RFC3339))
+		if t.JoinURL != "" {
+			fmt.Fprintf(out, "  join:   %s\n", t.JoinURL)
+		}
+		fmt.Fprintf(out, "  server: %s\n", t.ServerURL)
+		if t.Token != "" {
+			fmt.Fprintf(out, "  token:  %s\n", t.Token)
 		}
 	}
 	return nil

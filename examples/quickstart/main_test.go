@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/teleconsult/video/internal/testserver"
+)
+
+// cleanEnv leaves the quickstart only its own defaults, plus kv.
+func cleanEnv(t *testing.T, kv map[string]string) {
+	for _, e := range os.Environ() {
+		k, _, _ := strings.Cut(e, "=")
+		for _, prefix := range []string{"VIDEO_", "OPENVIDU_", "JITSI_", "LIVEKIT_"} {
+			if strings.HasPrefix(k, prefix) {
+				t.Setenv(k, "")
+				os.Unsetenv(k)
+			}
+		}
+	}
+	for k := range devDefaults {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	for k, v := range kv {
+		t.Setenv(k, v)
+	}
+}
+
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestQuickstartFallsBackToJitsiWithoutOpenVidu(t *testing.T) {
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t)})
+	var out, logs bytes.Buffer
+	require.NoError(t, run(&out, &logs, false))
+	assert.Contains(t, out.String(), "served by jitsi")
+	assert.Contains(t, out.String(), "https://meet.jit.si/consult-")
+	assert.Contains(t, logs.String(), "primary provider unhealthy, using fallback")
+	assert.Equal(t, 2, strings.Count(out.String(), "join:"), "a link for the doctor and one for the patient")
+}
+
+func TestQuickstartServesOpenViduWhenItRuns(t *testing.T) {
+	lk := testserver.StartLiveKit(t, testserver.LiveKitOptions{})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": lk.URL})
+	var out, logs bytes.Buffer
+	require.NoError(t, run(&out, &logs, true))
+	var r struct {
+		Health struct {
+			Providers []struct{ Provider, State string }
+		}
+		Doctor, Patient struct {
+			Provider, Room, Token string
+			ServerURL             string `json:"server_url"`
+		}
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &r), out.String())
+	assert.Equal(t, "openvidu", r.Doctor.Provider)
+	assert.Equal(t, r.Doctor.Room, r.Patient.Room)
+	assert.NotEmpty(t, r.Doctor.Token)
+	assert.Equal(t, lk.URL, r.Doctor.ServerURL)
+	require.Len(t, r.Health.Providers, 2)
+	assert.Equal(t, "up", r.Health.Providers[0].State)
+	assert.NotContains(t, logs.String(), r.Doctor.Token, "tokens are output, never logged")
+}
