@@ -49,6 +49,28 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (*
 	return c, nil
 }
 
+// pinFor returns the appointment's pin and its provider. A pin cached in this process is used
+// without reading the Store unless its provider is confirmed down (then member is nil and the
+// caller tries again); otherwise the consultation is read (pinned if new, re-pinned if its
+// provider is down) and cached.
+func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (pin, *member, error) {
+	if p, ok := s.pins.get(appointmentID); ok {
+		m := s.f.member(p.provider)
+		if m != nil && usable(m.health.Verdict(ctx, false).State) {
+			return p, m, nil
+		}
+		s.pins.del(appointmentID)
+		return pin{}, nil, nil
+	}
+	c, m, err := s.liveConsultation(ctx, op, appointmentID)
+	if err != nil {
+		return pin{}, nil, err
+	}
+	p := pin{c.Provider, c.Room}
+	s.pins.put(appointmentID, p)
+	return p, m, nil
+}
+
 // liveConsultation returns the appointment's consultation (pinning it if new), refusing an
 // ended one, on a provider that is not confirmed down (re-pinning it if it is).
 func (s *Service) liveConsultation(ctx context.Context, op, appointmentID string) (*Consultation, *member, error) {

@@ -63,11 +63,14 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		return nil, err
 	}
 	for range maxAttempts {
-		c, m, err := s.liveConsultation(ctx, op, appointmentID)
+		p, m, err := s.pinFor(ctx, op, appointmentID)
 		if err != nil {
 			return nil, err
 		}
-		tok, err := m.p.IssueToken(ctx, TokenRequest{Room: c.Room, UserID: userID, Role: role, Info: info, TTL: s.cfg.TokenTTL})
+		if m == nil {
+			continue // the cached pin's provider is confirmed down: read, and migrate, next round
+		}
+		tok, err := m.p.IssueToken(ctx, TokenRequest{Room: p.room, UserID: userID, Role: role, Info: info, TTL: s.cfg.TokenTTL})
 		if err != nil {
 			if errors.Is(err, ErrInvalidArgument) {
 				return nil, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
@@ -76,21 +79,31 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
 			}
 			m.health.Fail(err)
+			s.pins.del(appointmentID)
 			s.log.LogAttrs(ctx, slog.LevelWarn, "provider failed to issue a token",
 				slog.String("provider", string(m.name)), slog.String("error", err.Error()))
 			continue // the pin is now confirmed down: the next round migrates it
 		}
 		now := s.now()
-		rec := ParticipantRecord{UserID: userID, Role: role, Provider: c.Provider, Room: c.Room, FirstIssuedAt: now, LastIssuedAt: now, Tokens: 1}
-		_, err = s.store.AddParticipant(ctx, appointmentID, c.Provider, c.Room, rec)
-		if errors.Is(err, ErrConflict) {
-			continue // another replica re-pinned between our read and our write: follow it
-		}
-		if err != nil {
+		rec := ParticipantRecord{UserID: userID, Role: role, Provider: p.provider, Room: p.room, FirstIssuedAt: now, LastIssuedAt: now, Tokens: 1}
+		c, err := s.store.AddParticipant(ctx, appointmentID, p.provider, p.room, rec)
+		switch {
+		case errors.Is(err, ErrConflict):
+			// Another replica re-pinned it: follow the pin the store returned.
+			if c != nil {
+				s.pins.put(appointmentID, pin{c.Provider, c.Room})
+			} else {
+				s.pins.del(appointmentID)
+			}
+			continue
+		case errors.Is(err, ErrNotFound):
+			s.pins.del(appointmentID) // gone from the store (retention): pin it anew
+			continue
+		case err != nil:
 			return nil, s.storeErr(op, err)
 		}
-		return &MeetingToken{AppointmentID: appointmentID, UserID: userID, Role: role, Provider: c.Provider,
-			Room: c.Room, Token: tok.Token, JoinURL: tok.JoinURL, ServerURL: tok.ServerURL, ExpiresAt: tok.ExpiresAt}, nil
+		return &MeetingToken{AppointmentID: appointmentID, UserID: userID, Role: role, Provider: p.provider,
+			Room: p.room, Token: tok.Token, JoinURL: tok.JoinURL, ServerURL: tok.ServerURL, ExpiresAt: tok.ExpiresAt}, nil
 	}
 	return nil, &Error{Op: op, Kind: ErrConflict}
 }

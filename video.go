@@ -27,6 +27,7 @@ type Service struct {
 	f         *factory
 	onMigrate func(context.Context, MigrationNotice)
 	now       func() time.Time
+	pins      *pinCache
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -54,7 +55,7 @@ func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, now: o.now, ctx: ctx, cancel: cancel}
+	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, now: o.now, pins: newPinCache(), ctx: ctx, cancel: cancel}
 	if !cfg.Enabled {
 		s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval}
 		o.log.Info("video service initialised", slog.Bool("enabled", false))

@@ -1,0 +1,137 @@
+package testserver
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// RedisOptions configure a test redis-server.
+type RedisOptions struct {
+	// AppendOnly keeps an fsync-always append-only file in the server's directory, so a
+	// killed server restarts with every acknowledged write. Without it nothing persists.
+	AppendOnly bool
+}
+
+// Redis is a redis-server on 127.0.0.1.
+type Redis struct {
+	// Addr is host:port.
+	Addr string
+	// URL is redis://Addr/0.
+	URL string
+
+	bin, dir string
+	args     []string
+	mu       sync.Mutex
+	proc     *process
+}
+
+// RedisBinaryOrSkip returns the redis-server binary ($REDIS_SERVER_BIN or redis-server on
+// PATH), or skips tb (fails it under RequireServers) saying how to install it.
+func RedisBinaryOrSkip(tb testing.TB) string {
+	tb.Helper()
+	if p := os.Getenv("REDIS_SERVER_BIN"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("redis-server")
+	if err != nil {
+		missing(tb, "redis-server", "apt-get update && apt-get install -y redis-server (or set REDIS_SERVER_BIN)")
+	}
+	return p
+}
+
+// StartRedis starts a redis-server for tb and stops it when tb ends.
+func StartRedis(tb testing.TB, opts RedisOptions) *Redis {
+	tb.Helper()
+	r, err := NewRedis(RedisBinaryOrSkip(tb), tb.TempDir(), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(r.Stop)
+	if err := r.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// NewRedis prepares a loopback-only redis-server on a free port in dir; Start runs it.
+func NewRedis(bin, dir string, opts RedisOptions) (*Redis, error) {
+	ports, err := freePorts(1)
+	if err != nil {
+		return nil, err
+	}
+	port := strconv.Itoa(ports[0])
+	args := []string{"--bind", "127.0.0.1", "--port", port, "--protected-mode", "yes", "--dir", dir,
+		"--save", "", "--daemonize", "no", "--logfile", ""}
+	if opts.AppendOnly {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
+	} else {
+		args = append(args, "--appendonly", "no")
+	}
+	addr := "127.0.0.1:" + port
+	return &Redis{Addr: addr, URL: "redis://" + addr + "/0", bin: bin, dir: dir, args: args}, nil
+}
+
+// Start runs the server and waits until it answers PING.
+func (r *Redis) Start() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	proc, err := start(filepath.Join(r.dir, "redis.log"), r.bin, r.args...)
+	if err != nil {
+		return err
+	}
+	r.proc = proc
+	end := time.Now().Add(15 * time.Second)
+	for time.Now().Before(end) {
+		if proc.exited() {
+			break
+		}
+		if ping(r.Addr) {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond) // polling a server's start, with a deadline
+	}
+	proc.kill()
+	log, _ := os.ReadFile(filepath.Join(r.dir, "redis.log"))
+	return fmt.Errorf("redis-server did not start: %s", log)
+}
+
+// Stop stops the server. It is idempotent.
+func (r *Redis) Stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.proc != nil {
+		r.proc.stop()
+	}
+}
+
+// Kill ends the server at once, as a crash would.
+func (r *Redis) Kill() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.proc != nil {
+		r.proc.kill()
+	}
+}
+
+// ping sends an inline PING and reports whether +PONG came back.
+func ping(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	buf := make([]byte, 7)
+	n, _ := c.Read(buf)
+	return string(buf[:n]) == "+PONG\r\n"
+}
