@@ -28,6 +28,15 @@ fi
 export LIVEKIT_SERVER_BIN
 "$LIVEKIT_SERVER_BIN" --version
 
+echo "== redis-server"
+if [ -z "${REDIS_SERVER_BIN:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
+  echo "installing redis-server from Debian's packages"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+"${REDIS_SERVER_BIN:-redis-server}" --version
+
 echo "== gofmt"
 unformatted=$(gofmt -l . | grep -v '^vendor/' || true)
 if [ -n "$unformatted" ]; then

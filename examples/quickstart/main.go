@@ -20,6 +20,7 @@ import (
 	"time"
 
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/examples/internal/setup"
 	"github.com/teleconsult/video/jitsi"
 	"github.com/teleconsult/video/openvidu"
 )
@@ -74,7 +75,12 @@ func run(out, logOut io.Writer, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger))
+	store, closeStore, err := setup.Store() // VIDEO_STORE=redis with REDIS_URL for several replicas
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
 	if err != nil {
 		return err
 	}

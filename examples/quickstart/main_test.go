@@ -17,7 +17,7 @@ import (
 func cleanEnv(t *testing.T, kv map[string]string) {
 	for _, e := range os.Environ() {
 		k, _, _ := strings.Cut(e, "=")
-		for _, prefix := range []string{"VIDEO_", "OPENVIDU_", "JITSI_", "LIVEKIT_"} {
+		for _, prefix := range []string{"VIDEO_", "OPENVIDU_", "JITSI_", "LIVEKIT_", "REDIS_"} {
 			if strings.HasPrefix(k, prefix) {
 				t.Setenv(k, "")
 				os.Unsetenv(k)
@@ -73,4 +73,16 @@ func TestQuickstartServesOpenViduWhenItRuns(t *testing.T) {
 	require.Len(t, r.Health.Providers, 2)
 	assert.Equal(t, "up", r.Health.Providers[0].State)
 	assert.NotContains(t, logs.String(), r.Doctor.Token, "tokens are output, never logged")
+}
+
+func TestQuickstartOnRedis(t *testing.T) {
+	r := testserver.StartRedis(t, testserver.RedisOptions{})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t), "VIDEO_STORE": "redis", "REDIS_URL": r.URL})
+	var out, logs bytes.Buffer
+	require.NoError(t, run(&out, &logs, false))
+	assert.Contains(t, out.String(), "served by jitsi")
+
+	cleanEnv(t, map[string]string{"VIDEO_STORE": "etcd"})
+	err := run(&out, &logs, false)
+	assert.ErrorContains(t, err, "VIDEO_STORE")
 }

@@ -1,0 +1,81 @@
+package redisstore
+
+import (
+	"errors"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+	"github.com/redis/go-redis/v9"
+	video "github.com/teleconsult/video"
+)
+
+// The defaults of Config.
+const (
+	DefaultPrefix    = "video:"
+	DefaultRetention = 7 * 24 * time.Hour
+	DefaultMaxAge    = 30 * 24 * time.Hour
+)
+
+// Config configures a Store from the environment.
+type Config struct {
+	// URL is the Redis URL, such as redis://:password@127.0.0.1:6379/0 (REDIS_URL). It may
+	// carry a password, so it is a Secret.
+	URL video.Secret `envconfig:"REDIS_URL"`
+	// Prefix starts every key (VIDEO_REDIS_PREFIX, default "video:").
+	Prefix string `envconfig:"VIDEO_REDIS_PREFIX" default:"video:"`
+	// Retention keeps an ended consultation this long after its last write
+	// (VIDEO_REDIS_RETENTION, default 168h).
+	Retention time.Duration `envconfig:"VIDEO_REDIS_RETENTION" default:"168h"`
+	// MaxAge keeps any other consultation this long after its last write
+	// (VIDEO_REDIS_MAX_AGE, default 720h).
+	MaxAge time.Duration `envconfig:"VIDEO_REDIS_MAX_AGE" default:"720h"`
+}
+
+// LoadConfig reads the Config from the environment; REDIS_URL is required.
+func LoadConfig() (Config, error) {
+	var cfg Config
+	if err := envconfig.Process("", &cfg); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Field: pe.KeyName, Msg: "not a valid " + pe.TypeName}
+		}
+		return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Msg: err.Error()}
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate reports the first value that cannot work, naming its variable.
+func (c Config) Validate() error {
+	bad := func(field, msg string) error {
+		return &video.Error{Op: "redisstore", Kind: video.ErrInvalidConfig, Field: field, Msg: msg}
+	}
+	if !c.URL.IsSet() {
+		return bad("REDIS_URL", "required, such as redis://127.0.0.1:6379/0")
+	}
+	if _, err := redis.ParseURL(c.URL.Reveal()); err != nil {
+		return bad("REDIS_URL", "not a redis:// or rediss:// URL")
+	}
+	if c.Retention <= 0 {
+		return bad("VIDEO_REDIS_RETENTION", "must be a positive duration")
+	}
+	if c.MaxAge <= 0 {
+		return bad("VIDEO_REDIS_MAX_AGE", "must be a positive duration")
+	}
+	return nil
+}
+
+// Open connects a Store to cfg.URL, with context deadlines enabled. Close the Store to
+// close its client.
+func Open(cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	opts, err := redis.ParseURL(cfg.URL.Reveal())
+	if err != nil {
+		return nil, err
+	}
+	opts.ContextTimeoutEnabled = true
+	s := New(redis.NewClient(opts), Options{Prefix: cfg.Prefix, Retention: cfg.Retention, MaxAge: cfg.MaxAge})
+	s.owned = true
+	return s, nil
+}

@@ -1,0 +1,32 @@
+// Package redisstore is a video.Store on Redis (github.com/redis/go-redis/v9), for
+// applications that run several replicas: every replica reads the same pins, so a doctor and
+// a patient who reach different replicas still meet in one room, and a restarted replica
+// forgets nothing.
+//
+// It takes a redis.UniversalClient, so a single node, Sentinel and Cluster all work (and
+// Redis-compatible servers such as Dragonfly). Each consultation is one hash whose key carries
+// the appointment ID as its hash tag, so every operation touches one key in one slot; room
+// names are indexed by a second key.
+//
+// # Atomicity
+//
+// Every operation that the video.Store contract calls atomic is one Lua script on one key:
+// create-if-absent (the pin), compare-and-swap on the version (re-pins, start, end), and the
+// appends (participants, issues, recordings) that never lose a concurrent write. A token
+// request for a known appointment costs one round trip: the AddParticipant script, which
+// checks the pin and the end in the same step.
+//
+// # Retention
+//
+// Keys expire: an ended consultation Retention after its last write (default 7 days), any
+// other MaxAge after its last write (default 30 days). The application keeps its own records
+// of what it needs longer.
+//
+// # Failures
+//
+// Every call is bounded by its context (clients built by Open enable context deadlines; set
+// ContextTimeoutEnabled on a client of your own). A Redis that is down or slow fails the
+// call with an error the Service reports as video.ErrStore. A token request then fails
+// closed: without the store, affinity cannot be guaranteed, and a token from a guessed
+// provider could split a consultation.
+package redisstore

@@ -1,0 +1,215 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/redisstore"
+	"github.com/teleconsult/video/videotest"
+)
+
+const roomKey = "redis tests' room key, 32 bytes or more"
+
+// replica is one backend replica: its own Service, its own providers (its own view of their
+// health), and a shared Store.
+type replica struct {
+	svc     *video.Service
+	ov, jt  *videotest.Provider
+	notices chan video.MigrationNotice
+}
+
+func newReplica(t *testing.T, st video.Store, tune func(*video.Config)) *replica {
+	t.Helper()
+	cfg := video.DefaultConfig()
+	cfg.RoomKey = roomKey
+	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: "secret"}
+	cfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com"}
+	if tune != nil {
+		tune(&cfg)
+	}
+	r := &replica{ov: videotest.NewProvider(video.ProviderOpenVidu), jt: videotest.NewProvider(video.ProviderJitsi),
+		notices: make(chan video.MigrationNotice, 10000)}
+	svc, err := video.New(cfg, r.ov, r.jt, video.WithStore(st),
+		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.notices <- n }))
+	require.NoError(t, err)
+	t.Cleanup(func() { svc.Close() })
+	r.svc = svc
+	return r
+}
+
+func TestOneRoundTripPerTokenForAKnownAppointment(t *testing.T) {
+	st, rt := newStore(t)
+	r := newReplica(t, st, nil)
+	ctx := context.Background()
+	_, err := r.svc.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.NoError(t, err)
+	first := rt.n.Load()
+	before := first
+	for range 20 {
+		_, err := r.svc.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(20), rt.n.Load()-before, "one round trip per token")
+	t.Logf("first token of an appointment: %d round trips; each later token: 1", first)
+}
+
+// TestReplicasNeverSplitAnAppointment runs two replicas on one Redis whose views of the
+// primary's health disagree and flip during the run: 1,000 appointments, the doctor's token
+// from replica A and the patient's from replica B, concurrently. Migration notices are
+// followed as an application would (the listed participants fetch a new token).
+func TestReplicasNeverSplitAnAppointment(t *testing.T) {
+	st, _ := newStore(t)
+	fast := func(cfg *video.Config) {
+		cfg.Health.Interval = time.Millisecond
+		cfg.Health.RecoveryProbes = 1
+	}
+	a, b := newReplica(t, st, fast), newReplica(t, st, fast)
+	stop, flipped := make(chan struct{}), make(chan struct{})
+	var flips atomic.Int64
+	go func() {
+		defer close(flipped)
+		for up := true; ; up = !up {
+			a.ov.SetHealthy(up)
+			b.ov.SetHealthy(!up)
+			flips.Add(1)
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond): // the fault's schedule
+			}
+		}
+	}()
+
+	type key struct{ appt, user string }
+	var mu sync.Mutex
+	latest := map[key]*video.MeetingToken{}
+	get := func(r *replica, appt, user string, role video.Role) {
+		tok, err := r.svc.GenerateMeetingToken(context.Background(), appt, user, role, video.UserInfo{})
+		if !assert.NoError(t, err) {
+			return
+		}
+		mu.Lock()
+		latest[key{appt, user}] = tok
+		mu.Unlock()
+	}
+	const n = 1000
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i := range n {
+		appt := fmt.Sprintf("appt-%04d", i)
+		for _, job := range []func(){
+			func() { get(a, appt, "doc", video.RoleDoctor) },
+			func() { get(b, appt, "pat", video.RolePatient) },
+		} {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() { defer wg.Done(); defer func() { <-sem }(); job() }()
+		}
+	}
+	wg.Wait()
+	close(stop)
+	<-flipped
+
+	migrations := 0
+	for drained := false; !drained; {
+		select {
+		case nt := <-a.notices:
+			migrations++
+			for _, p := range nt.Migration.Participants {
+				get(a, nt.AppointmentID, p.UserID, p.Role)
+			}
+		case nt := <-b.notices:
+			migrations++
+			for _, p := range nt.Migration.Participants {
+				get(b, nt.AppointmentID, p.UserID, p.Role)
+			}
+		default:
+			drained = true
+		}
+	}
+
+	split := 0
+	pinned := map[video.ProviderName]int{}
+	for i := range n {
+		appt := fmt.Sprintf("appt-%04d", i)
+		d, p := latest[key{appt, "doc"}], latest[key{appt, "pat"}]
+		require.NotNil(t, d)
+		require.NotNil(t, p)
+		c, err := st.Get(context.Background(), appt)
+		require.NoError(t, err)
+		if d.Provider != p.Provider || d.Room != p.Room || d.Provider != c.Provider || d.Room != c.Room {
+			split++
+		}
+		pinned[c.Provider]++
+	}
+	assert.Equal(t, 0, split, "appointments whose doctor and patient hold tokens for different meetings")
+	assert.Positive(t, pinned[video.ProviderOpenVidu]+pinned[video.ProviderJitsi])
+	t.Logf("flips=%d migrations=%d pinned openvidu=%d jitsi=%d", flips.Load(), migrations, pinned[video.ProviderOpenVidu], pinned[video.ProviderJitsi])
+}
+
+// TestRestartedReplicaLosesNothing replaces a replica by a new Service on the same Redis in
+// the middle of a run.
+func TestRestartedReplicaLosesNothing(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	const n = 200
+	work := func(r *replica, i int) {
+		appt := fmt.Sprintf("appt-%03d", i)
+		_, err := r.svc.GenerateMeetingToken(ctx, appt, "doc", video.RoleDoctor, video.UserInfo{})
+		require.NoError(t, err)
+		require.NoError(t, r.svc.ReportTechnicalIssue(ctx, appt, "pat", video.TechnicalIssue{Category: video.IssueAudio, Description: appt}))
+		require.NoError(t, r.svc.ProcessRecording(ctx, appt, video.Recording{ID: "rec-" + appt, Status: video.RecordingComplete, Location: "s3://r/" + appt}))
+	}
+	first := newReplica(t, st, nil)
+	for i := range n / 2 {
+		work(first, i)
+	}
+	pins := map[string]string{}
+	for i := range n / 2 {
+		c, err := st.Get(ctx, fmt.Sprintf("appt-%03d", i))
+		require.NoError(t, err)
+		pins[c.AppointmentID] = string(c.Provider) + "/" + c.Room
+	}
+	require.NoError(t, first.svc.Close())
+
+	second := newReplica(t, st, nil)
+	for i := n / 2; i < n; i++ {
+		work(second, i)
+	}
+	for i := range n {
+		appt := fmt.Sprintf("appt-%03d", i)
+		c, err := second.svc.ConsultationStatus(ctx, appt)
+		require.NoError(t, err, appt)
+		assert.Len(t, c.Issues, 1, appt)
+		assert.Len(t, c.Recordings, 1, appt)
+		assert.Len(t, c.Participants, 1, appt)
+		if want, ok := pins[appt]; ok {
+			assert.Equal(t, want, string(c.Provider)+"/"+c.Room, "the restarted replica keeps the pin")
+			tok, err := second.svc.GenerateMeetingToken(ctx, appt, "pat", video.RolePatient, video.UserInfo{})
+			require.NoError(t, err)
+			assert.Equal(t, want, string(tok.Provider)+"/"+tok.Room)
+		}
+	}
+}
+
+func TestRedisDownFailsClosedWithAClearError(t *testing.T) {
+	st := redisstore.New(client(t, "127.0.0.1:1"), redisstore.Options{})
+	r := newReplica(t, st, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := r.svc.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.ErrorIs(t, err, video.ErrStore)
+	assert.Contains(t, err.Error(), "connection refused")
+	assert.NoError(t, ctx.Err(), "it failed before the deadline")
+	assert.Zero(t, r.ov.Calls(videotest.OpIssueToken)+r.jt.Calls(videotest.OpIssueToken), "no token without the store")
+	var verr *video.Error
+	require.True(t, errors.As(err, &verr))
+}

@@ -1,0 +1,221 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	video "github.com/teleconsult/video"
+)
+
+// Options tune a Store; zero values take the defaults.
+type Options struct {
+	// Prefix starts every key (default "video:").
+	Prefix string
+	// Retention keeps an ended consultation this long after its last write (default 7 days).
+	Retention time.Duration
+	// MaxAge keeps any other consultation this long after its last write (default 30 days).
+	MaxAge time.Duration
+}
+
+// Store is a video.Store on Redis. It is safe for concurrent use.
+type Store struct {
+	rdb   redis.UniversalClient
+	opts  Options
+	owned bool
+}
+
+var _ video.Store = (*Store)(nil)
+
+// New returns a Store on rdb. Enable ContextTimeoutEnabled on rdb so that contexts bound
+// every call.
+func New(rdb redis.UniversalClient, opts Options) *Store {
+	if opts.Prefix == "" {
+		opts.Prefix = DefaultPrefix
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = DefaultRetention
+	}
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = DefaultMaxAge
+	}
+	return &Store{rdb: rdb, opts: opts}
+}
+
+// Close closes the client when the Store opened it (Open); a client passed to New is the
+// caller's to close.
+func (s *Store) Close() error {
+	if s.owned {
+		return s.rdb.Close()
+	}
+	return nil
+}
+
+// key is the consultation's hash; the appointment ID is its hash tag, so Cluster keeps all
+// of one consultation in one slot.
+func (s *Store) key(appointmentID string) string {
+	return s.opts.Prefix + "c:{" + appointmentID + "}"
+}
+
+func (s *Store) roomKey(room string) string { return s.opts.Prefix + "r:{" + room + "}" }
+
+func (s *Store) ttls() []any {
+	return []any{strconv.FormatInt(s.opts.MaxAge.Milliseconds(), 10), strconv.FormatInt(s.opts.Retention.Milliseconds(), 10)}
+}
+
+// run runs a script on the appointment's key and returns its status and consultation.
+func (s *Store) run(ctx context.Context, op string, script *redis.Script, appointmentID string, args ...any) (string, *video.Consultation, error) {
+	if strings.Contains(appointmentID, sep) {
+		return "", nil, fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
+	}
+	res, err := script.Run(ctx, s.rdb, []string{s.key(appointmentID)}, append(s.ttls(), args...)...).Slice()
+	if err != nil {
+		return "", nil, fmt.Errorf("redisstore: %s: %w", op, err)
+	}
+	if len(res) != 2 {
+		return "", nil, fmt.Errorf("redisstore: %s: unexpected reply", op)
+	}
+	status, _ := res[0].(string)
+	flat, _ := res[1].([]any)
+	if len(flat) == 0 {
+		return status, nil, nil
+	}
+	c, err := decode(flat)
+	if err != nil {
+		return "", nil, err
+	}
+	return status, c, nil
+}
+
+// result turns a script's status into the Store contract's errors.
+func result(status string, c *video.Consultation) (*video.Consultation, error) {
+	switch status {
+	case "OK", "EXISTS":
+		return c, nil
+	case "NOTFOUND":
+		return nil, video.ErrNotFound
+	case "CONFLICT":
+		return c, video.ErrConflict
+	case "ENDED":
+		return c, video.ErrConsultationEnded
+	}
+	return nil, fmt.Errorf("redisstore: unexpected status %q", status)
+}
+
+// Get implements video.Store.
+func (s *Store) Get(ctx context.Context, appointmentID string) (*video.Consultation, error) {
+	m, err := s.rdb.HGetAll(ctx, s.key(appointmentID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: Get: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, video.ErrNotFound
+	}
+	flat := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		flat = append(flat, k, v)
+	}
+	return decode(flat)
+}
+
+// GetByRoom implements video.Store.
+func (s *Store) GetByRoom(ctx context.Context, room string) (*video.Consultation, error) {
+	id, err := s.rdb.Get(ctx, s.roomKey(room)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, video.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: GetByRoom: %w", err)
+	}
+	return s.Get(ctx, id)
+}
+
+// index points room at the appointment for as long as the consultation may live.
+func (s *Store) index(ctx context.Context, c *video.Consultation) error {
+	ttl := s.opts.MaxAge
+	if !c.EndedAt.IsZero() {
+		ttl = s.opts.Retention
+	}
+	if err := s.rdb.Set(ctx, s.roomKey(c.Room), c.AppointmentID, ttl).Err(); err != nil {
+		return fmt.Errorf("redisstore: indexing the room: %w", err)
+	}
+	return nil
+}
+
+// Create implements video.Store. The room index is written first: it names the same
+// appointment whoever wins the create.
+func (s *Store) Create(ctx context.Context, c *video.Consultation) (*video.Consultation, bool, error) {
+	kv, err := encode(c)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := s.index(ctx, c); err != nil {
+		return nil, false, err
+	}
+	status, stored, err := s.run(ctx, "Create", createScript, c.AppointmentID, kv...)
+	if err != nil {
+		return nil, false, err
+	}
+	stored, err = result(status, stored)
+	return stored, status == "OK", err
+}
+
+// Update implements video.Store.
+func (s *Store) Update(ctx context.Context, c *video.Consultation) (*video.Consultation, error) {
+	kv, err := encode(c)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]any{strconv.FormatInt(c.Version, 10)}, kv...)
+	status, stored, err := s.run(ctx, "Update", updateScript, c.AppointmentID, args...)
+	if err != nil {
+		return nil, err
+	}
+	if stored, err = result(status, stored); err != nil {
+		return nil, err
+	}
+	return stored, s.index(ctx, stored)
+}
+
+// AddParticipant implements video.Store in one round trip.
+func (s *Store) AddParticipant(ctx context.Context, appointmentID string, provider video.ProviderName, room string, p video.ParticipantRecord) (*video.Consultation, error) {
+	if strings.Contains(p.UserID, sep) || strings.Contains(string(p.Role), sep) {
+		return nil, fmt.Errorf("%w: redisstore: user ID contains a control character", video.ErrInvalidArgument)
+	}
+	status, c, err := s.run(ctx, "AddParticipant", participantScript, appointmentID,
+		string(provider), room, participantPrefix(p.UserID, p.Role), micros(p.LastIssuedAt))
+	if err != nil {
+		return nil, err
+	}
+	return result(status, c)
+}
+
+// AddIssue implements video.Store.
+func (s *Store) AddIssue(ctx context.Context, appointmentID string, issue video.TechnicalIssue) (*video.Consultation, error) {
+	b, err := jsonOf(issue)
+	if err != nil {
+		return nil, err
+	}
+	status, c, err := s.run(ctx, "AddIssue", appendScript, appointmentID, "seq", pIssue, b)
+	if err != nil {
+		return nil, err
+	}
+	return result(status, c)
+}
+
+// AddRecording implements video.Store.
+func (s *Store) AddRecording(ctx context.Context, appointmentID string, rec video.Recording) (*video.Consultation, error) {
+	b, err := jsonOf(rec)
+	if err != nil {
+		return nil, err
+	}
+	status, c, err := s.run(ctx, "AddRecording", appendScript, appointmentID, "id", pRecording+rec.ID, b)
+	if err != nil {
+		return nil, err
+	}
+	return result(status, c)
+}
