@@ -5,8 +5,8 @@
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -json
 //
-// It needs no configuration. Variables it finds (see the README) win over its development
-// defaults, which are set here and never inside the library.
+// It needs no configuration. Variables it finds (see the README) win over the development
+// defaults of examples/internal/setup, which never live inside the library.
 package main
 
 import (
@@ -25,20 +25,6 @@ import (
 	"github.com/teleconsult/video/openvidu"
 )
 
-// devDefaults are the development settings the quickstart uses for variables left unset:
-// the LiveKit dev server that scripts/livekit-dev.sh starts, and the public Jitsi at
-// meet.jit.si without a token. Jitsi's HTTP probe is off so the quickstart also runs
-// offline; a deployment leaves it on.
-var devDefaults = map[string]string{
-	"VIDEO_ENV":            "development",
-	"OPENVIDU_URL":         "ws://127.0.0.1:7880",
-	"OPENVIDU_API_KEY":     "devkey",
-	"OPENVIDU_SECRET":      "secret",
-	"JITSI_DOMAIN":         "meet.jit.si",
-	"JITSI_HEALTH_PROBE":   "off",
-	"VIDEO_HEALTH_TIMEOUT": "1s",
-}
-
 func main() {
 	asJSON := flag.Bool("json", false, "print the result as JSON")
 	flag.Parse()
@@ -56,11 +42,7 @@ type result struct {
 }
 
 func run(out, logOut io.Writer, asJSON bool) error {
-	for k, v := range devDefaults {
-		if _, ok := os.LookupEnv(k); !ok {
-			os.Setenv(k, v)
-		}
-	}
+	setup.ApplyDevDefaults()
 	cfg, err := video.LoadConfig()
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/teleconsult/video/examples/internal/setup"
 	"github.com/teleconsult/video/internal/testserver"
 )
 
@@ -24,7 +25,7 @@ func cleanEnv(t *testing.T, kv map[string]string) {
 			}
 		}
 	}
-	for k := range devDefaults {
+	for k := range setup.DevDefaults {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	video "github.com/teleconsult/video"
+)
+
+// maxBody bounds every request body.
+const maxBody = 16 << 10
+
+// NewAPI returns the appointments API over svc: the video endpoints of an appointment
+// backend. auth identifies callers of every /appointments route; the webhook route is
+// authenticated by the provider's signature instead, and /healthz is open.
+func NewAPI(svc *video.Service, auth Authenticator) http.Handler {
+	a := &api{svc: svc}
+	mux := http.NewServeMux()
+	route := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, authenticated(auth, h)) }
+	route("POST /appointments/{id}/video/token", a.token)
+	route("POST /appointments/{id}/video/start", a.start)
+	route("POST /appointments/{id}/video/end", a.end)
+	route("GET /appointments/{id}/video/status", a.status)
+	route("POST /appointments/{id}/video/issues", a.issue)
+	route("POST /appointments/{id}/video/admit", a.admit)
+	mux.Handle("POST /video/webhooks", svc.WebhookHandler())
+	mux.HandleFunc("GET /healthz", a.health)
+	return mux
+}
+
+type api struct{ svc *video.Service }
+
+// decode reads a bounded JSON body into v; an empty body leaves v as it is.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &mbe):
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errorDetail{Code: "too_large", Message: "request body over 16 KiB"}})
+	default:
+		badRequest(w, "body", "not a valid JSON object for this endpoint: "+err.Error())
+	}
+	return false
+}
+
+type tokenRequest struct {
+	UserID      string `json:"user_id"`
+	Role        string `json:"role"`
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+}
+
+// token issues the caller's meeting token. user_id and role in the body are optional; when
+// given they must be the caller's own.
+func (a *api) token(w http.ResponseWriter, r *http.Request) {
+	id := identityOf(r)
+	var req tokenRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if (req.UserID != "" && req.UserID != id.UserID) || (req.Role != "" && video.Role(req.Role) != id.Role) {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: errorDetail{Code: "forbidden", Field: "user_id",
+			Message: "a caller may only request a token for themself"}})
+		return
+	}
+	tok, err := a.svc.GenerateMeetingToken(r.Context(), r.PathValue("id"), id.UserID, id.Role,
+		video.UserInfo{DisplayName: req.DisplayName, Email: req.Email})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, tok)
+}
+
+func (a *api) start(w http.ResponseWriter, r *http.Request) {
+	id := identityOf(r)
+	c, err := a.svc.StartConsultation(r.Context(), r.PathValue("id"), id.UserID, id.Role)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (a *api) end(w http.ResponseWriter, r *http.Request) {
+	id := identityOf(r)
+	c, err := a.svc.EndConsultation(r.Context(), r.PathValue("id"), id.UserID, id.Role)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (a *api) status(w http.ResponseWriter, r *http.Request) {
+	c, err := a.svc.ConsultationStatus(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type issueRequest struct {
+	Category    string `json:"category"`
+	Description string `json:"description"`
+}
+
+func (a *api) issue(w http.ResponseWriter, r *http.Request) {
+	var req issueRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	err := a.svc.ReportTechnicalIssue(r.Context(), r.PathValue("id"), identityOf(r).UserID,
+		video.TechnicalIssue{Category: video.IssueCategory(req.Category), Description: req.Description})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type admitRequest struct {
+	ParticipantID string `json:"participant_id"`
+}
+
+func (a *api) admit(w http.ResponseWriter, r *http.Request) {
+	id := identityOf(r)
+	var req admitRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if err := a.svc.AdmitParticipant(r.Context(), r.PathValue("id"), id.UserID, id.Role, req.ParticipantID); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// health answers 200 while a provider can serve, 503 otherwise, with every provider's health.
+func (a *api) health(w http.ResponseWriter, r *http.Request) {
+	h := a.svc.Health(r.Context())
+	status := http.StatusOK
+	if !h.Healthy {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, h)
+}

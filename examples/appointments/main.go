@@ -1,0 +1,104 @@
+// Command appointments is an appointments backend's video API over one video.Service, on
+// net/http alone: tokens, start, end, status, technical issues, admitting from the waiting
+// room, provider webhooks and a health endpoint. Copy it into a backend and replace
+// HeaderAuth with the backend's own authentication.
+//
+//	go run ./examples/appointments -dev          # development defaults, 127.0.0.1:8080
+//	curl -X POST -H 'X-User-ID: dr-1' -H 'X-User-Role: doctor' \
+//	     -d '{"display_name":"Dr. Smith"}' localhost:8080/appointments/42/video/token
+//
+// Configuration comes from the environment (see the README); -dev fills what is unset with
+// the development defaults the quickstart uses. VIDEO_STORE=redis shares state between
+// replicas. It shuts down gracefully on SIGINT and SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/examples/internal/setup"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	dev := flag.Bool("dev", false, "fill unset variables with development defaults")
+	flag.Parse()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if *dev {
+		setup.ApplyDevDefaults()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		logger.Error("cannot listen", slog.String("addr", *addr), slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	if err := serve(ctx, ln, logger); err != nil {
+		logger.Error("appointments API stopped", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+// serve runs the API on ln until ctx is done, then drains requests for up to 10 s.
+func serve(ctx context.Context, ln net.Listener, logger *slog.Logger) error {
+	defer ln.Close()
+	cfg, err := video.LoadConfig()
+	if err != nil {
+		return err
+	}
+	ov, err := openvidu.New(cfg.OpenVidu)
+	if err != nil {
+		return err
+	}
+	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := setup.Store()
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+
+	logger.Warn("X-User-ID/X-User-Role authentication is for demonstration only: replace HeaderAuth before real use")
+	srv := &http.Server{
+		Handler:           NewAPI(svc, HeaderAuth),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("appointments API listening", slog.String("addr", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("appointments API stopped")
+	return nil
+}
