@@ -34,7 +34,7 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (*
 		return nil, s.storeErr(op, err)
 	}
 	room := s.rooms.Name(appointmentID)
-	m, err := s.f.choose(ctx, op, "", func(m *member) error { return m.p.CreateRoom(ctx, room) })
+	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		}
 	}
 	room := s.rooms.Name(c.AppointmentID)
-	to, err := s.f.choose(ctx, op, c.Provider, func(m *member) error { return m.p.CreateRoom(ctx, room) })
+	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
 			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(reason)}, e.Err)

@@ -26,6 +26,7 @@ type factory struct {
 	log      *slog.Logger
 	now      func() time.Time
 	interval time.Duration
+	timeout  time.Duration // bounds one provider call on the token path
 }
 
 func (f *factory) member(name ProviderName) *member {
@@ -46,13 +47,14 @@ func usable(s health.State) bool { return s == health.Up || s == health.Unknown 
 //   - a provider known Down or Misconfigured is skipped, with its last error as the cause;
 //   - a provider with no health answer yet is probed by one caller (the leader), who waits
 //     for the probe, bounded by ctx; every other caller skips it without waiting;
-//   - if every provider tried failed, those skipped only for want of an answer are tried
-//     last-first, so during uncertainty the fallback serves.
+//   - only if no provider with an answer could serve are those skipped for want of one
+//     waited on, last-first (the fallback before the primary), each bounded by the probe
+//     timeout and ctx.
 //
-// A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
+// Each try is bounded by the health timeout. A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
 // stops the search: the request is wrong, not the provider. When all fail, the error wraps
 // every provider's cause.
-func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, try func(*member) error) (*member, error) {
+func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, try func(context.Context, *member) error) (*member, error) {
 	var causes []error
 	var unknown []*member
 	setCause := func(name ProviderName, err error) {
@@ -66,7 +68,9 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		causes = append(causes, pe)
 	}
 	attempt := func(m, next *member) (bool, error) {
-		err := try(m)
+		callCtx, cancel := context.WithTimeout(ctx, f.timeout)
+		err := try(callCtx, m)
+		cancel()
 		if err == nil {
 			return true, nil
 		}
@@ -113,8 +117,18 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		}
 	}
 	for i := len(unknown) - 1; i >= 0; i-- {
-		if ok, err := attempt(unknown[i], nil); ok || err != nil {
-			return unknown[i], err
+		m := unknown[i]
+		snap := m.health.Await(ctx)
+		if snap.State != health.Up {
+			cause := errors.New("health unknown: no probe answer in time")
+			if snap.State != health.Unknown {
+				cause = fmt.Errorf("%s: %w", snap.State, errOrUnavailable(snap.LastErr))
+			}
+			setCause(m.name, cause)
+			continue
+		}
+		if ok, err := attempt(m, nil); ok || err != nil {
+			return m, err
 		}
 	}
 	return nil, f.allFailed(ctx, op, causes)

@@ -19,7 +19,10 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 		if err != nil {
 			return nil, err
 		}
-		if err := m.p.CreateRoom(ctx, c.Room); err != nil {
+		callCtx, cancel := s.bounded(ctx)
+		err = m.p.CreateRoom(callCtx, c.Room)
+		cancel()
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
 			}
@@ -66,7 +69,10 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 	}
 	for _, mig := range c.Migrations {
 		if m := s.f.member(mig.From); m != nil && (mig.From != c.Provider || mig.FromRoom != c.Room) {
-			if err := m.p.EndRoom(ctx, mig.FromRoom); err != nil {
+			callCtx, cancel := s.bounded(ctx)
+			err := m.p.EndRoom(callCtx, mig.FromRoom)
+			cancel()
+			if err != nil {
 				s.log.LogAttrs(ctx, slog.LevelWarn, "could not close the room of an earlier provider",
 					slog.String("appointment_id", appointmentID), slog.String("provider", string(m.name)),
 					slog.String("error", err.Error()))
@@ -77,7 +83,9 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 	if m == nil {
 		return c, nil
 	}
-	if err := m.p.EndRoom(ctx, c.Room); err != nil {
+	callCtx, cancel := s.bounded(ctx)
+	defer cancel()
+	if err := m.p.EndRoom(callCtx, c.Room); err != nil {
 		if ctx.Err() == nil {
 			m.health.Fail(err)
 		}

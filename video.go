@@ -57,7 +57,7 @@ func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, now: o.now, pins: newPinCache(), ctx: ctx, cancel: cancel}
 	if !cfg.Enabled {
-		s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval}
+		s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
 		o.log.Info("video service initialised", slog.Bool("enabled", false))
 		return s, nil
 	}
@@ -89,7 +89,7 @@ func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
 	}
 	s.rooms = roomname.New(key, cfg.RoomPrefix)
 
-	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval}
+	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
 	for _, p := range given {
 		m := &member{p: p, name: p.Name()}
 		m.health = health.New(ctx, p.Check, health.Options{
@@ -177,4 +177,9 @@ func (s *Service) PrimaryProvider() ProviderName {
 		return ""
 	}
 	return s.f.members[0].name
+}
+
+// bounded limits one provider call to the health timeout, within ctx.
+func (s *Service) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.cfg.Health.Timeout)
 }

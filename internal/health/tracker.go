@@ -123,6 +123,22 @@ func (t *Tracker) Verdict(ctx context.Context, mayWait bool) Snapshot {
 	return t.await(ctx, ch, snap)
 }
 
+// Await returns the cached answer when there is one; with none yet (Unknown) it joins the
+// probe in flight, or starts one, and waits for it, bounded by ctx and the probe timeout. It
+// counts as a wait. The factory uses it only when no provider with an answer could serve.
+func (t *Tracker) Await(ctx context.Context) Snapshot {
+	t.mu.Lock()
+	snap := t.snap
+	if snap.State != Unknown {
+		t.mu.Unlock()
+		return snap
+	}
+	ch, _ := t.launchLocked(true)
+	t.mu.Unlock()
+	t.waits.Add(1)
+	return t.await(ctx, ch, snap)
+}
+
 // Refresh returns a fresh answer: the cached one while it is fresh, otherwise the result of
 // a probe, started or joined, bounded by ctx. It is for health reports, not the hot path.
 func (t *Tracker) Refresh(ctx context.Context) Snapshot {
@@ -155,7 +171,7 @@ func (t *Tracker) Fail(err error) {
 // Probes returns how many probes the tracker has started.
 func (t *Tracker) Probes() int64 { return t.probes.Load() }
 
-// Waits returns how many Verdict callers waited on a probe.
+// Waits returns how many Verdict or Await callers waited on a probe.
 func (t *Tracker) Waits() int64 { return t.waits.Load() }
 
 // Run probes every Interval, with ±10% jitter so replicas spread out, until ctx is done.
