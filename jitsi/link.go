@@ -1,21 +1,24 @@
 package jitsi
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
-// override is one "#key=value" config override of a join link; value is JSON-encoded.
+// override is one "#key=value" config override of a join link; value is JSON text.
 type override struct {
 	key   string
-	value any
+	value string
 }
+
+// jsonTrue is the JSON text of a boolean override.
+const jsonTrue = "true"
 
 // joinURL builds base/room?jwt=token#overrides. Jitsi reads each override by splitting the
 // fragment on '&' and '=', percent-decoding the value and parsing it as JSON; values are
-// therefore JSON-encoded (with '&', '<' and '>' as \u escapes) and then escaped as
-// encodeURIComponent does, which leaves no raw '&', '=' or '#' in them.
+// therefore JSON text (jsonString) escaped as encodeURIComponent does, which leaves no raw
+// '&', '=' or '#' in them.
 func joinURL(base, room, token string, overrides []override) string {
 	var b strings.Builder
 	b.Grow(len(base) + len(room) + len(token) + 64)
@@ -28,25 +31,64 @@ func joinURL(base, room, token string, overrides []override) string {
 	}
 	sep := byte('#')
 	for _, o := range overrides {
-		v, err := json.Marshal(o.value)
-		if err != nil {
-			continue // only strings and bools are passed; they always encode
-		}
 		b.WriteByte(sep)
 		b.WriteString(o.key)
 		b.WriteByte('=')
-		b.WriteString(encodeURIComponent(string(v)))
+		writeURIComponent(&b, o.value)
 		sep = '&'
 	}
+	return b.String()
+}
+
+// jsonString returns s as JSON string text, escaped as encoding/json does by default: quotes,
+// backslashes and control characters, and '<', '>', '&', U+2028 and U+2029 as \u escapes, so
+// the text carries no raw '&'. Invalid UTF-8 becomes \ufffd.
+func jsonString(s string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029':
+			b.WriteString(`\u`)
+			b.WriteByte(hex[r>>12&15])
+			b.WriteByte(hex[r>>8&15])
+			b.WriteByte(hex[r>>4&15])
+			b.WriteByte(hex[r&15])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
 	return b.String()
 }
 
 // encodeURIComponent escapes s as JavaScript's encodeURIComponent does: every byte of its
 // UTF-8 form but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is percent-encoded.
 func encodeURIComponent(s string) string {
-	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	b.Grow(len(s) * 3)
+	writeURIComponent(&b, s)
+	return b.String()
+}
+
+// writeURIComponent writes encodeURIComponent(s) to b.
+func writeURIComponent(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
@@ -57,5 +99,4 @@ func encodeURIComponent(s string) string {
 		b.WriteByte(hex[c>>4])
 		b.WriteByte(hex[c&15])
 	}
-	return b.String()
 }

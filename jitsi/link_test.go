@@ -119,3 +119,12 @@ func FuzzLinkAndToken(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `"quoted" \back\`, "tab\tnl\nret\r", "\x00\x01\x1f", "<b>&amp;</b>",
+		"\u2028\u2029", "emoji 😀 ümlaut", string([]byte{0xff, 'a'})} {
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), jsonString(s), "%q", s)
+	}
+}

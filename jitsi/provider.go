@@ -189,16 +189,16 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 func (p *Provider) overrides(req video.TokenRequest) []override {
 	var o []override
 	if req.Info.DisplayName != "" {
-		o = append(o, override{"userInfo.displayName", req.Info.DisplayName})
+		o = append(o, override{"userInfo.displayName", jsonString(req.Info.DisplayName)})
 	}
 	if req.Info.Email != "" {
-		o = append(o, override{"userInfo.email", req.Info.Email})
+		o = append(o, override{"userInfo.email", jsonString(req.Info.Email)})
 	}
 	switch {
 	case req.Role == video.RolePatient && p.cfg.EnableWaitingRoom:
-		o = append(o, override{"config.prejoinConfig.enabled", true}, override{"config.prejoinPageEnabled", true})
+		o = append(o, override{"config.prejoinConfig.enabled", jsonTrue}, override{"config.prejoinPageEnabled", jsonTrue})
 	case req.Role == video.RoleObserver:
-		o = append(o, override{"config.startWithAudioMuted", true}, override{"config.startWithVideoMuted", true})
+		o = append(o, override{"config.startWithAudioMuted", jsonTrue}, override{"config.startWithVideoMuted", jsonTrue})
 	}
 	return o
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/livekit/protocol/livekit"
+	video "github.com/teleconsult/video"
 )
 
 // Check implements video.Provider: an HTTP health endpoint answers 200 (GET /twirp/health on
@@ -33,6 +34,8 @@ func (p *Provider) httpHealth(ctx context.Context) error {
 			return nil
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
 			continue // not this kind of server: try the next endpoint
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return fmt.Errorf("openvidu health: GET %s: %w (%d: check OPENVIDU_API_KEY and OPENVIDU_SECRET)", path, video.ErrUnauthenticated, status)
 		default:
 			return fmt.Errorf("openvidu health: GET %s: %d %s", path, status, http.StatusText(status))
 		}

@@ -1,0 +1,107 @@
+package faultlab_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/faultserver"
+)
+
+var users = []string{"doc", "pat"}
+
+// TestEveryFaultWithAHealthyFallback puts the primary behind each fault from the start and
+// runs 300 appointments (doctor and patient, 64 at a time): no caller sees an error, at most
+// one probe is in flight per provider, no appointment is split. Then the fault clears: new
+// appointments return to the primary only after the recovery threshold, and appointments
+// pinned to the fallback stay there.
+func TestEveryFaultWithAHealthyFallback(t *testing.T) {
+	for _, f := range faultserver.Faults {
+		t.Run(f.String(), func(t *testing.T) {
+			l := newLab(t, labOptions{fault: f})
+			res := l.run(t, "load", 300, users, 64)
+			assert.Empty(t, res.errors, "errors while the fallback is healthy")
+			assert.LessOrEqual(t, l.primary.MaxProbesInFlight(), int64(1), "probes of the primary in flight at once")
+			assert.LessOrEqual(t, l.front.MaxProbesInFlight(), int64(1), "probes of the fallback in flight at once")
+			assert.Zero(t, l.splits(t, res, users), "appointments split across providers or rooms")
+			if f == faultserver.Status401 {
+				assert.Equal(t, video.HealthMisconfigured, l.health(video.ProviderOpenVidu).State,
+					"refused credentials are a configuration error, not an outage")
+			}
+			var onJitsi string
+			for k, tok := range res.tokens {
+				if tok.Provider == video.ProviderJitsi {
+					onJitsi = k[0]
+					break
+				}
+			}
+			require.NotEmpty(t, onJitsi, "the fallback served")
+
+			stateAtClear := l.health(video.ProviderOpenVidu).State
+			l.primary.Set(faultserver.Healthy)
+			probesAtClear := l.health(video.ProviderOpenVidu).Probes
+			fallbackServed := 0
+			for i := 0; ; i++ {
+				require.Less(t, i, 500, "the primary never came back")
+				tok, err := l.svc.GenerateMeetingToken(context.Background(), fmt.Sprintf("after-%d", i), "doc", video.RoleDoctor, video.UserInfo{})
+				require.NoError(t, err)
+				if tok.Provider == video.ProviderOpenVidu {
+					break
+				}
+				fallbackServed++
+				time.Sleep(10 * time.Millisecond) // pace new appointments while probes run on their schedule
+			}
+			if stateAtClear != video.HealthUp {
+				probes := l.health(video.ProviderOpenVidu).Probes - probesAtClear
+				assert.GreaterOrEqual(t, probes, int64(recoveryProbes), "back only after consecutive good probes")
+				assert.Positive(t, fallbackServed, "new appointments stayed on the fallback until then")
+			}
+			tok, err := l.svc.GenerateMeetingToken(context.Background(), onJitsi, "pat", video.RolePatient, video.UserInfo{})
+			require.NoError(t, err)
+			assert.Equal(t, video.ProviderJitsi, tok.Provider, "a pinned appointment stays where it is")
+			t.Logf("%s: %d tokens, p99 %s; requests that waited on the primary's probe: %d, on the fallback's first probe: %d; after the fault cleared, %d new appointments on the fallback first",
+				f, len(res.latencies), percentile(res.latencies, 0.99), l.health(video.ProviderOpenVidu).ProbeWaits,
+				l.health(video.ProviderJitsi).ProbeWaits, fallbackServed)
+		})
+	}
+}
+
+// TestBothProvidersFaulty: every caller gets ErrAllProvidersFailed carrying both causes,
+// within its deadline, and nothing is written for appointments that got no token.
+func TestBothProvidersFaulty(t *testing.T) {
+	for _, f := range []faultserver.Fault{faultserver.Refused, faultserver.BlackHole, faultserver.Status500, faultserver.Drop} {
+		t.Run(f.String(), func(t *testing.T) {
+			l := newLab(t, labOptions{fault: f, jitsiFault: faultserver.Status500})
+			const n = 200
+			errs := make(chan error, n)
+			lateness := make(chan error, n)
+			for i := range n {
+				go func() {
+					ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+					defer cancel()
+					_, err := l.svc.GenerateMeetingToken(ctx, fmt.Sprintf("both-%03d", i), "doc", video.RoleDoctor, video.UserInfo{})
+					lateness <- ctx.Err()
+					errs <- err
+				}()
+			}
+			for range n {
+				err := <-errs
+				require.ErrorIs(t, err, video.ErrAllProvidersFailed)
+				causes := video.ProviderErrors(err)
+				require.Len(t, causes, 2, "%v", err)
+				assert.Equal(t, video.ProviderOpenVidu, causes[0].Provider)
+				assert.Equal(t, video.ProviderJitsi, causes[1].Provider)
+				assert.NoError(t, <-lateness, "answered within the caller's deadline")
+			}
+			for i := range n {
+				_, err := l.store.Get(context.Background(), fmt.Sprintf("both-%03d", i))
+				assert.True(t, errors.Is(err, video.ErrNotFound), "nothing written for an appointment without a token")
+			}
+		})
+	}
+}
