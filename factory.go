@@ -154,6 +154,10 @@ func (f *factory) warnUnhealthy(ctx context.Context, m, next *member, snap healt
 	if snap.LastErr != nil {
 		attrs = append(attrs, slog.String("error", snap.LastErr.Error()))
 	}
+	if snap.State == health.Misconfigured {
+		f.log.LogAttrs(ctx, slog.LevelError, "primary provider refused the credentials: configuration error, using fallback", attrs...)
+		return
+	}
 	f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider unhealthy, using fallback", attrs...)
 }
 

@@ -237,6 +237,10 @@ func TestMisconfiguredIsReportedDistinctly(t *testing.T) {
 	assert.True(t, h.Healthy)
 	assert.True(t, r.svc.IsHealthy(context.Background()))
 	assert.Equal(t, video.ProviderJitsi, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
+	logged := r.logs.find(slog.LevelError, "primary provider refused the credentials: configuration error, using fallback")
+	require.Len(t, logged, 1, "a configuration error is logged as one, not as an outage")
+	assert.Equal(t, "misconfigured", logged[0]["state"])
+	assert.Empty(t, r.logs.find(slog.LevelWarn, "primary provider unhealthy, using fallback"))
 }
 
 func TestHealthReportBothDown(t *testing.T) {
