@@ -2,7 +2,9 @@ package video
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -65,6 +67,24 @@ type TokenRequest struct {
 	Info UserInfo
 	// TTL is how long the token is valid.
 	TTL time.Duration
+}
+
+// Validate reports what is wrong with the request whatever the provider: a room that is not
+// exactly one room, an empty user, an unknown role, a TTL that is not positive. The error
+// wraps ErrInvalidArgument. Providers call it because they may be called without the Service.
+func (r TokenRequest) Validate() error {
+	bad := func(msg string) error { return fmt.Errorf("%w: %s", ErrInvalidArgument, msg) }
+	switch {
+	case r.Room == "" || strings.Contains(r.Room, "*"):
+		return bad("room must name exactly one room")
+	case r.UserID == "":
+		return bad("user ID must not be empty")
+	case !r.Role.Valid():
+		return bad("unknown role")
+	case r.TTL <= 0:
+		return bad("TTL must be positive")
+	}
+	return nil
 }
 
 // Token is what a provider returns for a TokenRequest.

@@ -16,7 +16,7 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkRequest(req); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	at := auth.NewAccessToken(p.cfg.APIKey, p.cfg.Secret.Reveal()).
@@ -78,21 +78,4 @@ func (p *Provider) joinURL(room, token string) string {
 		"{token}", url.QueryEscape(token),
 		"{server_url}", url.QueryEscape(p.serverURL),
 	).Replace(p.cfg.JoinURL)
-}
-
-// checkRequest validates what the Service validated already, because a provider may be
-// called directly too.
-func checkRequest(req video.TokenRequest) error {
-	bad := func(msg string) error { return fmt.Errorf("%w: openvidu: %s", video.ErrInvalidArgument, msg) }
-	switch {
-	case req.Room == "" || strings.Contains(req.Room, "*"):
-		return bad("room must name exactly one room")
-	case req.UserID == "":
-		return bad("user ID must not be empty")
-	case !req.Role.Valid():
-		return bad("unknown role")
-	case req.TTL <= 0:
-		return bad("TTL must be positive")
-	}
-	return nil
 }
