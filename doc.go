@@ -38,7 +38,9 @@
 // VIDEO_HEALTH_TIMEOUT, coalesced across callers, run under the Service's own context so a
 // caller that gives up cancels nothing) refreshes it. Only when a provider has no answer at
 // all does a request wait, and then only the one that started the probe; the others go
-// straight to the fallback. A failed call marks a provider down at once; it comes back after
+// straight to the fallback. Only when no provider with an answer can serve do requests join
+// a first probe in flight, the fallback's first. Each provider call on the token path is
+// bounded by the same timeout. A failed call marks a provider down at once; it comes back after
 // VIDEO_HEALTH_RECOVERY_PROBES consecutive good probes. With VIDEO_HEALTH_BACKGROUND, every
 // provider is also probed each interval, with jitter, until Close.
 //
