@@ -35,7 +35,7 @@ const (
 	Status401
 	// Drop starts a response and closes the connection mid-body.
 	Drop
-	// Flap alternates between Healthy and the flap's broken fault on a schedule.
+	// Flap alternates between the flap's broken fault and Healthy on a schedule, broken first.
 	Flap
 )
 
@@ -192,10 +192,10 @@ func (s *Server) current() Fault {
 	if period <= 0 {
 		return Healthy
 	}
-	if time.Since(s.start)%period < s.flapUp {
-		return Healthy
+	if time.Since(s.start)%period < s.flapDown {
+		return s.flapBad // the broken phase comes first, so a first probe sees the fault
 	}
-	return s.flapBad
+	return Healthy
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
