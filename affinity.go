@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-
-	"github.com/teleconsult/video/internal/health"
 )
 
 // maxAttempts bounds the retries of an operation that lost a compare-and-swap race.
@@ -24,29 +22,30 @@ func (s *Service) storeErr(op string, err error) error {
 // consultation returns the appointment's consultation, pinning it first if it has none:
 // choose a provider by health, create its room, then create the record if absent. Only the
 // first Create wins; every concurrent caller gets the winner's provider and room. Nothing is
-// written when no provider could create the room.
-func (s *Service) consultation(ctx context.Context, op, appointmentID string) (*Consultation, error) {
-	c, err := s.store.Get(ctx, appointmentID)
+// written when no provider could create the room. created reports that this call pinned it
+// (and so created its room just now).
+func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c *Consultation, created bool, err error) {
+	c, err = s.store.Get(ctx, appointmentID)
 	if err == nil {
-		return c, nil
+		return c, false, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
-		return nil, s.storeErr(op, err)
+		return nil, false, s.storeErr(op, err)
 	}
 	room := s.rooms.Name(appointmentID)
 	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	c, created, err := s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: m.name, Room: room, CreatedAt: s.now()})
+	c, created, err = s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: m.name, Room: room, CreatedAt: s.now()})
 	if err != nil {
-		return nil, s.storeErr(op, err)
+		return nil, false, s.storeErr(op, err)
 	}
 	if created {
 		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
 			slog.String("provider", string(m.name)))
 	}
-	return c, nil
+	return c, created, nil
 }
 
 // pinFor returns the appointment's pin and its provider. A pin cached in this process is used
@@ -62,7 +61,7 @@ func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (pin, *m
 		s.pins.del(appointmentID)
 		return pin{}, nil, nil
 	}
-	c, m, err := s.liveConsultation(ctx, op, appointmentID)
+	c, m, _, err := s.liveConsultation(ctx, op, appointmentID)
 	if err != nil {
 		return pin{}, nil, err
 	}
@@ -72,41 +71,42 @@ func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (pin, *m
 }
 
 // liveConsultation returns the appointment's consultation (pinning it if new), refusing an
-// ended one, on a provider that is not confirmed down (re-pinning it if it is).
-func (s *Service) liveConsultation(ctx context.Context, op, appointmentID string) (*Consultation, *member, error) {
-	c, err := s.consultation(ctx, op, appointmentID)
+// ended one, on a provider that is not confirmed down (re-pinning it if it is). roomCreated
+// reports that this call created the room, by pinning or re-pinning.
+func (s *Service) liveConsultation(ctx context.Context, op, appointmentID string) (c *Consultation, m *member, roomCreated bool, err error) {
+	c, created, err := s.consultation(ctx, op, appointmentID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if !c.EndedAt.IsZero() {
-		return nil, nil, &Error{Op: op, Kind: ErrConsultationEnded}
+		return nil, nil, false, &Error{Op: op, Kind: ErrConsultationEnded}
 	}
-	return s.usableConsultation(ctx, op, c)
+	c, m, migrated, err := s.usableConsultation(ctx, op, c)
+	return c, m, created || migrated, err
 }
 
 // usableConsultation returns c, re-pinned to another provider first if c's provider is
 // confirmed down (Down or Misconfigured in cached health, or not configured any more). A
-// provider with no answer yet counts as up here: a pin moves only on evidence.
-func (s *Service) usableConsultation(ctx context.Context, op string, c *Consultation) (*Consultation, *member, error) {
+// provider with no answer yet counts as up here: a pin moves only on evidence. migrated
+// reports that this call re-pinned it.
+func (s *Service) usableConsultation(ctx context.Context, op string, c *Consultation) (_ *Consultation, _ *member, migrated bool, _ error) {
 	for range maxAttempts {
 		m := s.f.member(c.Provider)
-		if m != nil {
-			if snap := m.health.Verdict(ctx, false); snap.State == health.Up || snap.State == health.Unknown {
-				return c, m, nil
-			}
+		if m != nil && usable(m.health.Verdict(ctx, false).State) {
+			return c, m, false, nil
 		}
 		next, err := s.migrate(ctx, op, c, m)
-		if err == nil || !errors.Is(err, ErrConflict) {
-			if err != nil {
-				return nil, nil, err
-			}
-			return next, s.f.member(next.Provider), nil
+		switch {
+		case err == nil:
+			return next, s.f.member(next.Provider), true, nil
+		case !errors.Is(err, ErrConflict):
+			return nil, nil, false, err
 		}
 		if c, err = s.store.Get(ctx, c.AppointmentID); err != nil {
-			return nil, nil, s.storeErr(op, err)
+			return nil, nil, false, s.storeErr(op, err)
 		}
 	}
-	return nil, nil, &Error{Op: op, Kind: ErrConflict}
+	return nil, nil, false, &Error{Op: op, Kind: ErrConflict}
 }
 
 // migrate re-pins c from the provider `from` (nil when it is no longer configured) to the

@@ -185,6 +185,6 @@ func TestAffinityUnderFlappingPrimary(t *testing.T) {
 	}
 	assert.Equal(t, 0, split, "appointments whose participants hold tokens for different meetings")
 	assert.Positive(t, flaps.Load())
-	assert.Positive(t, served[video.ProviderOpenVidu]+served[video.ProviderJitsi])
+	assert.Positive(t, migrations, "the flapping primary forced re-pins, whose notices were followed")
 	t.Logf("flaps=%d migrations=%d pinned openvidu=%d jitsi=%d", flaps.Load(), migrations, served[video.ProviderOpenVidu], served[video.ProviderJitsi])
 }

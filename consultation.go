@@ -144,11 +144,9 @@ func (p *ParticipantRecord) Merge(newer ParticipantRecord) {
 // AddParticipant folds p into c.Participants: a new entry for a new user and role, a merged
 // one otherwise. Stores use it so every store keeps participants the same way.
 func (c *Consultation) AddParticipant(p ParticipantRecord) {
-	for i := range c.Participants {
-		if c.Participants[i].UserID == p.UserID && c.Participants[i].Role == p.Role {
-			c.Participants[i].Merge(p)
-			return
-		}
+	if cur := c.participant(p.UserID, p.Role); cur != nil {
+		cur.Merge(p)
+		return
 	}
 	if p.Tokens == 0 {
 		p.Tokens = 1
@@ -157,6 +155,17 @@ func (c *Consultation) AddParticipant(p ParticipantRecord) {
 		p.FirstIssuedAt = p.LastIssuedAt
 	}
 	c.Participants = append(c.Participants, p)
+}
+
+// participant returns the record of userID (in role, when role is set), or nil.
+func (c *Consultation) participant(userID string, role Role) *ParticipantRecord {
+	for i := range c.Participants {
+		p := &c.Participants[i]
+		if p.UserID == userID && (role == "" || p.Role == role) {
+			return p
+		}
+	}
+	return nil
 }
 
 // AddRecording stores r in c.Recordings, replacing an earlier entry with the same ID, so a

@@ -290,3 +290,18 @@ func TestBlackHoledCallIsBoundedByTheHealthTimeout(t *testing.T) {
 	require.Len(t, warns, 1)
 	assert.Contains(t, warns[0]["error"], "deadline exceeded")
 }
+
+func TestCachedHealthNeverProbes(t *testing.T) {
+	r := newRig(t, testConfig())
+	h := r.svc.CachedHealth()
+	require.Len(t, h.Providers, 2)
+	assert.Equal(t, video.HealthUnknown, h.Providers[0].State)
+	assert.False(t, h.Healthy)
+	assert.Zero(t, r.ov.Calls(videotest.OpCheck)+r.jt.Calls(videotest.OpCheck), "reading the cache probes nothing")
+	r.svc.Health(context.Background())
+	r.clock.Advance(time.Hour) // every answer is stale now
+	h = r.svc.CachedHealth()
+	assert.Equal(t, video.HealthUp, h.Providers[0].State, "a stale answer is reported as it is")
+	assert.Equal(t, int64(1), h.Providers[0].Probes)
+	assert.Equal(t, 1, r.ov.Calls(videotest.OpCheck), "and not refreshed")
+}

@@ -59,6 +59,17 @@ type ProviderHealth struct {
 // reported as they are; staler ones are refreshed by a probe (joined if one is in flight),
 // waiting at most until ctx is done. Meant for health endpoints, not for the hot path.
 func (s *Service) Health(ctx context.Context) HealthReport {
+	return s.report(func(t *health.Tracker) health.Snapshot { return t.Refresh(ctx) })
+}
+
+// CachedHealth returns what the Service believes of every provider now, without probing or
+// waiting: for metrics and logs that must not cause the probes they report.
+func (s *Service) CachedHealth() HealthReport {
+	return s.report((*health.Tracker).Snapshot)
+}
+
+// report builds a HealthReport from each provider's answer, read concurrently.
+func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthReport {
 	var r HealthReport
 	if s.ready("Health") != nil {
 		return r
@@ -67,7 +78,7 @@ func (s *Service) Health(ctx context.Context) HealthReport {
 	var wg sync.WaitGroup
 	for i, m := range s.f.members {
 		wg.Go(func() {
-			snap := m.health.Refresh(ctx)
+			snap := answer(m.health)
 			ph := ProviderHealth{Provider: m.name, Primary: i == 0, State: healthState(snap.State),
 				LastCheck: snap.LastCheck, Latency: snap.Latency, Probes: m.health.Probes(), ProbeWaits: m.health.Waits()}
 			if snap.LastErr != nil {

@@ -6,8 +6,8 @@ import (
 )
 
 // StartConsultation marks the appointment's consultation in progress, pinning it first if no
-// token was issued yet, and (re)creates its room on the pinned provider so the room has the
-// consultation's settings. Only a doctor may start; starting twice returns the consultation
+// token was issued yet, and otherwise recreates its room on the pinned provider (an earlier
+// room may have closed while empty), so the room has the consultation's settings. Only a doctor may start; starting twice returns the consultation
 // as it is; an ended consultation cannot be started again.
 func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
 	const op = "StartConsultation"
@@ -15,13 +15,15 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 		return nil, err
 	}
 	for range maxAttempts {
-		c, m, err := s.liveConsultation(ctx, op, appointmentID)
+		c, m, roomCreated, err := s.liveConsultation(ctx, op, appointmentID)
 		if err != nil {
 			return nil, err
 		}
-		callCtx, cancel := s.bounded(ctx)
-		err = m.p.CreateRoom(callCtx, c.Room)
-		cancel()
+		if !roomCreated { // an earlier pin's room may have closed (empty timeout): recreate it
+			callCtx, cancel := s.bounded(ctx)
+			err = m.p.CreateRoom(callCtx, c.Room)
+			cancel()
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}

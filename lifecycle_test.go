@@ -64,7 +64,13 @@ func TestStartPinsANewAppointment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, video.ProviderOpenVidu, c.Provider)
 	assert.Equal(t, []string{c.Room}, r.ov.Rooms())
+	assert.Equal(t, 1, r.ov.Calls(videotest.OpCreateRoom), "pinning created the room; starting does not create it again")
 	assert.Equal(t, c.Room, r.token(t, "a1", "pat", video.RolePatient).Room)
+
+	r.token(t, "a2", "pat", video.RolePatient) // pinned, and its room created, at the patient's token
+	_, err = r.svc.StartConsultation(context.Background(), "a2", "doc", video.RoleDoctor)
+	require.NoError(t, err)
+	assert.Equal(t, 3, r.ov.Calls(videotest.OpCreateRoom), "starting an earlier pin recreates its room, which may have closed while empty")
 }
 
 func TestOnlyADoctorStartsAndEnds(t *testing.T) {

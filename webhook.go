@@ -147,17 +147,6 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 	return nil
 }
 
-// participant returns the record of userID (in role, when role is set), or nil.
-func (c *Consultation) participant(userID string, role Role) *ParticipantRecord {
-	for i := range c.Participants {
-		p := &c.Participants[i]
-		if p.UserID == userID && (role == "" || p.Role == role) {
-			return p
-		}
-	}
-	return nil
-}
-
 // recentSet remembers the last n strings added.
 type recentSet struct {
 	mu   sync.Mutex

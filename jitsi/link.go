@@ -77,16 +77,8 @@ func jsonString(s string) string {
 	return b.String()
 }
 
-// encodeURIComponent escapes s as JavaScript's encodeURIComponent does: every byte of its
-// UTF-8 form but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is percent-encoded.
-func encodeURIComponent(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) * 3)
-	writeURIComponent(&b, s)
-	return b.String()
-}
-
-// writeURIComponent writes encodeURIComponent(s) to b.
+// writeURIComponent writes s to b escaped as JavaScript's encodeURIComponent does: every
+// byte of its UTF-8 form but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is percent-encoded.
 func writeURIComponent(b *strings.Builder, s string) {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {

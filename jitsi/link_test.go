@@ -84,6 +84,12 @@ func TestWaitingRoomAndObserverOverrides(t *testing.T) {
 	assert.NotContains(t, tok.JoinURL, "prejoin", "no waiting room, no prejoin page")
 }
 
+func encodeURIComponent(s string) string {
+	var b strings.Builder
+	writeURIComponent(&b, s)
+	return b.String()
+}
+
 func TestEncodeURIComponent(t *testing.T) {
 	assert.Equal(t, "AZaz09-_.!~*'()", encodeURIComponent("AZaz09-_.!~*'()"))
 	assert.Equal(t, "%20%23%26%3D%2B%25%22%F0%9F%98%80", encodeURIComponent(" #&=+%\"😀"))

@@ -151,7 +151,7 @@ func TestReplicasNeverSplitAnAppointment(t *testing.T) {
 		pinned[c.Provider]++
 	}
 	assert.Equal(t, 0, split, "appointments whose doctor and patient hold tokens for different meetings")
-	assert.Positive(t, pinned[video.ProviderOpenVidu]+pinned[video.ProviderJitsi])
+	assert.Positive(t, migrations, "the disagreeing replicas forced re-pins, whose notices were followed")
 	t.Logf("flips=%d migrations=%d pinned openvidu=%d jitsi=%d", flips.Load(), migrations, pinned[video.ProviderOpenVidu], pinned[video.ProviderJitsi])
 }
 

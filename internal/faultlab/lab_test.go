@@ -125,9 +125,7 @@ func newLab(tb testing.TB, o labOptions) *lab {
 
 // health returns a provider's health as last known, without probing.
 func (l *lab) health(name video.ProviderName) video.ProviderHealth {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // a done context: report what is cached, wait for nothing
-	for _, p := range l.svc.Health(ctx).Providers {
+	for _, p := range l.svc.CachedHealth().Providers {
 		if p.Provider == name {
 			return p
 		}

@@ -71,7 +71,6 @@ type Server struct {
 
 	probesInFlight atomic.Int64
 	maxProbes      atomic.Int64
-	requests       atomic.Int64
 }
 
 // Options configure a Server.
@@ -102,7 +101,6 @@ func Start(upstream http.Handler, f Fault, opts Options) (*Server, error) {
 	probePaths := opts.ProbePaths
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.requests.Add(1)
 			for _, p := range probePaths {
 				if r.URL.Path == p {
 					n := s.probesInFlight.Add(1)
@@ -150,9 +148,6 @@ func (s *Server) Set(f Fault) {
 
 // MaxProbesInFlight is the most concurrent requests to the probe paths seen.
 func (s *Server) MaxProbesInFlight() int64 { return s.maxProbes.Load() }
-
-// Requests counts the requests the server read.
-func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // Close stops the server and drops every connection, the black-holed ones too.
 func (s *Server) Close() {
