@@ -70,7 +70,9 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 	}
 	h := cached()
 	assert.Equal(t, video.HealthUp, h.State)
-	assert.GreaterOrEqual(t, h.Probes-probesAtRestart, int64(3), "back only after three consecutive good probes")
+	// Three consecutive good probes; one of them may have been in flight (at most one: probes
+	// are coalesced) while the server came back, and so started before probesAtRestart was read.
+	assert.GreaterOrEqual(t, h.Probes-probesAtRestart, int64(2), "back only after three consecutive good probes")
 	assert.Positive(t, served[video.ProviderJitsi], "new appointments went to Jitsi until then")
 	again, err := svc.GenerateMeetingToken(c, "appt-fo", "pat", video.RolePatient, video.UserInfo{})
 	require.NoError(t, err)

@@ -83,10 +83,7 @@ func liveKit(t *testing.T) (*testserver.LiveKit, *relay) {
 			shared.err = err
 			return
 		}
-		shared.lk, shared.err = testserver.NewLiveKit(bin, dir, testserver.LiveKitOptions{WebhookURL: shared.relay.URL + "/webhook"})
-		if shared.err == nil {
-			shared.err = shared.lk.Start()
-		}
+		shared.lk, shared.err = testserver.LaunchLiveKit(bin, dir, testserver.LiveKitOptions{WebhookURL: shared.relay.URL + "/webhook"})
 	})
 	require.NoError(t, shared.err)
 	return shared.lk, shared.relay

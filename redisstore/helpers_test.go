@@ -39,10 +39,7 @@ func sharedRedis(t testing.TB) *testserver.Redis {
 			shared.err = err
 			return
 		}
-		shared.r, shared.err = testserver.NewRedis(bin, dir, testserver.RedisOptions{})
-		if shared.err == nil {
-			shared.err = shared.r.Start()
-		}
+		shared.r, shared.err = testserver.LaunchRedis(bin, dir, testserver.RedisOptions{})
 	})
 	require.NoError(t, shared.err)
 	return shared.r

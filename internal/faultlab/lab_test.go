@@ -54,10 +54,7 @@ func liveKit(tb testing.TB) *testserver.LiveKit {
 			shared.err = err
 			return
 		}
-		shared.lk, shared.err = testserver.NewLiveKit(bin, dir, testserver.LiveKitOptions{})
-		if shared.err == nil {
-			shared.err = shared.lk.Start()
-		}
+		shared.lk, shared.err = testserver.LaunchLiveKit(bin, dir, testserver.LiveKitOptions{})
 	})
 	require.NoError(tb, shared.err)
 	return shared.lk

@@ -57,8 +57,10 @@ func TestEveryFaultWithAHealthyFallback(t *testing.T) {
 				time.Sleep(10 * time.Millisecond) // pace new appointments while probes run on their schedule
 			}
 			if stateAtClear != video.HealthUp {
+				// A probe in flight when the fault cleared (at most one: probes are coalesced) may
+				// already meet the healthy server and count as the first good one.
 				probes := l.health(video.ProviderOpenVidu).Probes - probesAtClear
-				assert.GreaterOrEqual(t, probes, int64(recoveryProbes), "back only after consecutive good probes")
+				assert.GreaterOrEqual(t, probes, int64(recoveryProbes-1), "back only after consecutive good probes")
 				assert.Positive(t, fallbackServed, "new appointments stayed on the fallback until then")
 			}
 			tok, err := l.svc.GenerateMeetingToken(context.Background(), onJitsi, "pat", video.RolePatient, video.UserInfo{})

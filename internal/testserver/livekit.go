@@ -84,15 +84,26 @@ func LiveKitBinaryOrSkip(tb testing.TB) string {
 // under RequireServers) when no binary is installed.
 func StartLiveKit(tb testing.TB, opts LiveKitOptions) *LiveKit {
 	tb.Helper()
-	lk, err := NewLiveKit(LiveKitBinaryOrSkip(tb), tb.TempDir(), opts)
+	lk, err := LaunchLiveKit(LiveKitBinaryOrSkip(tb), tb.TempDir(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(lk.Stop)
-	if err := lk.Start(); err != nil {
-		tb.Fatal(err)
-	}
 	return lk
+}
+
+// LaunchLiveKit starts a livekit-server configured in dir (NewLiveKit, then Start), on fresh
+// ports again when it loses a port to another process during start. The caller stops it.
+func LaunchLiveKit(bin, dir string, opts LiveKitOptions) (*LiveKit, error) {
+	var lk *LiveKit
+	err := startRetrying(func() error {
+		var err error
+		if lk, err = NewLiveKit(bin, dir, opts); err != nil {
+			return err
+		}
+		return lk.Start()
+	})
+	return lk, err
 }
 
 // NewLiveKit writes a loopback-only configuration on free ports into dir; Start runs it.
@@ -140,6 +151,7 @@ func (l *LiveKit) Start() error {
 	l.proc = proc
 	if err := waitHTTP(proc, l.HTTPURL+"/", 30*time.Second); err != nil {
 		proc.kill()
+		l.proc = nil
 		return fmt.Errorf("livekit-server did not start: %w; log: %s", err, l.logTail())
 	}
 	return nil

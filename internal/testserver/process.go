@@ -3,6 +3,7 @@ package testserver
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -94,26 +95,52 @@ func (p *process) exited() bool {
 	}
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1 (the same numbers are free for UDP
-// in practice; the server fails loudly if not).
+// freePorts returns n distinct ports on 127.0.0.1 that are free for both TCP and UDP now (a
+// server's RTC port is UDP). Another process may still take one before the server binds it,
+// so servers are started with startRetrying.
 func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
+	var closers []io.Closer
 	defer func() {
-		for _, l := range ls {
-			l.Close()
+		for _, c := range closers {
+			c.Close()
 		}
 	}()
 	var ports []int
-	for range n {
+	for len(ports) < n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		closers = append(closers, l)
+		port := l.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue // taken for UDP: keep the TCP one held so it is not offered again
+		}
+		closers = append(closers, u)
+		ports = append(ports, port)
 	}
 	return ports, nil
 }
+
+// startAttempts bounds how often a server is started on fresh ports after losing a port race.
+const startAttempts = 3
+
+// startRetrying calls start up to startAttempts times, each with fresh ports (start chooses
+// them), while the failure is errExited: a server that exits during start lost a port to
+// another process. Any other failure is returned at once.
+func startRetrying(start func() error) error {
+	var err error
+	for range startAttempts {
+		if err = start(); err == nil || !errors.Is(err, errExited) {
+			return err
+		}
+	}
+	return err
+}
+
+// errExited is a server that exited before it answered.
+var errExited = errors.New("server exited during start")
 
 // waitHTTP polls url until it answers 200, the process exits, or the deadline passes.
 func waitHTTP(p *process, url string, deadline time.Duration) error {
@@ -121,7 +148,7 @@ func waitHTTP(p *process, url string, deadline time.Duration) error {
 	end := time.Now().Add(deadline)
 	for time.Now().Before(end) {
 		if p.exited() {
-			return errors.New("server exited during start")
+			return errExited
 		}
 		resp, err := client.Get(url)
 		if err == nil {

@@ -49,15 +49,26 @@ func RedisBinaryOrSkip(tb testing.TB) string {
 // StartRedis starts a redis-server for tb and stops it when tb ends.
 func StartRedis(tb testing.TB, opts RedisOptions) *Redis {
 	tb.Helper()
-	r, err := NewRedis(RedisBinaryOrSkip(tb), tb.TempDir(), opts)
+	r, err := LaunchRedis(RedisBinaryOrSkip(tb), tb.TempDir(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(r.Stop)
-	if err := r.Start(); err != nil {
-		tb.Fatal(err)
-	}
 	return r
+}
+
+// LaunchRedis starts a redis-server in dir (NewRedis, then Start), on a fresh port again when
+// it loses its port to another process during start. The caller stops it.
+func LaunchRedis(bin, dir string, opts RedisOptions) (*Redis, error) {
+	var r *Redis
+	err := startRetrying(func() error {
+		var err error
+		if r, err = NewRedis(bin, dir, opts); err != nil {
+			return err
+		}
+		return r.Start()
+	})
+	return r, err
 }
 
 // NewRedis prepares a loopback-only redis-server on a free port in dir; Start runs it.
@@ -97,9 +108,13 @@ func (r *Redis) Start() error {
 		}
 		time.Sleep(10 * time.Millisecond) // polling a server's start, with a deadline
 	}
+	exited := proc.exited()
 	proc.kill()
 	log, _ := os.ReadFile(filepath.Join(r.dir, "redis.log"))
-	return fmt.Errorf("redis-server did not start: %s", log)
+	if exited {
+		return fmt.Errorf("redis-server did not start: %w: %s", errExited, log)
+	}
+	return fmt.Errorf("redis-server did not start within 15s: %s", log)
 }
 
 // Stop stops the server. It is idempotent.
