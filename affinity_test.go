@@ -40,18 +40,18 @@ func TestRoomNamesAgreeAcrossReplicas(t *testing.T) {
 func TestConfirmedDownPinMigratesOnceAndNotifies(t *testing.T) {
 	r := newRig(t, testConfig())
 	doc := r.token(t, "a1", "doc", video.RoleDoctor)
-	require.Equal(t, video.ProviderOpenVidu, doc.Provider)
+	require.Equal(t, ovName, doc.Provider)
 
 	r.ov.SetHealthy(false)
 	r.refresh(t)
 	pat := r.token(t, "a1", "pat", video.RolePatient)
-	assert.Equal(t, video.ProviderJitsi, pat.Provider)
+	assert.Equal(t, jtName, pat.Provider)
 
 	require.Equal(t, int64(1), r.migrated.Load())
 	n := <-r.notices
 	assert.Equal(t, "a1", n.AppointmentID)
-	assert.Equal(t, video.ProviderOpenVidu, n.Migration.From)
-	assert.Equal(t, video.ProviderJitsi, n.Migration.To)
+	assert.Equal(t, ovName, n.Migration.From)
+	assert.Equal(t, jtName, n.Migration.To)
 	require.Len(t, n.Migration.Participants, 1)
 	assert.Equal(t, "doc", n.Migration.Participants[0].UserID, "the doctor holds a token for the old pin and must rejoin")
 	assert.Contains(t, n.Migration.Reason, "down")
@@ -63,7 +63,7 @@ func TestConfirmedDownPinMigratesOnceAndNotifies(t *testing.T) {
 
 	c, err := r.svc.ConsultationStatus(context.Background(), "a1")
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, c.Provider)
+	assert.Equal(t, jtName, c.Provider)
 	require.Len(t, c.Migrations, 1)
 	warns := r.logs.find(slog.LevelWarn, "consultation migrated to another provider")
 	require.Len(t, warns, 1)
@@ -76,7 +76,7 @@ func TestIssueTokenFailureOnThePinMigrates(t *testing.T) {
 	r.token(t, "a1", "doc", video.RoleDoctor)
 	r.ov.Fail(videotest.OpIssueToken, errors.New("signing key unavailable"))
 	pat := r.token(t, "a1", "pat", video.RolePatient)
-	assert.Equal(t, video.ProviderJitsi, pat.Provider)
+	assert.Equal(t, jtName, pat.Provider)
 	assert.Equal(t, int64(1), r.migrated.Load())
 	assert.Len(t, r.logs.find(slog.LevelWarn, "provider failed to issue a token"), 1)
 }
@@ -91,11 +91,11 @@ func TestNoMigrationTargetFailsWithBothCauses(t *testing.T) {
 	assert.ErrorIs(t, err, video.ErrAllProvidersFailed)
 	causes := video.ProviderErrors(err)
 	require.Len(t, causes, 2)
-	assert.Equal(t, video.ProviderOpenVidu, causes[0].Provider)
-	assert.Equal(t, video.ProviderJitsi, causes[1].Provider)
+	assert.Equal(t, ovName, causes[0].Provider)
+	assert.Equal(t, jtName, causes[1].Provider)
 	c, err := r.svc.ConsultationStatus(context.Background(), "a1")
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderOpenVidu, c.Provider, "a failed migration leaves the pin as it was")
+	assert.Equal(t, ovName, c.Provider, "a failed migration leaves the pin as it was")
 	assert.Len(t, c.Participants, 1)
 }
 
@@ -107,9 +107,9 @@ func TestAffinityUnderFlappingPrimary(t *testing.T) {
 	cfg := testConfig()
 	cfg.Health.Interval = time.Millisecond
 	cfg.Health.RecoveryProbes = 1
-	ov, jt := videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi)
+	ov, jt := videotest.NewProvider(ovName), videotest.NewProvider(jtName)
 	notices := make(chan video.MigrationNotice, 10000)
-	svc, err := video.New(cfg, ov, jt, video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { notices <- n }))
+	svc, err := video.New(cfg, []video.Provider{ov, jt}, video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { notices <- n }))
 	require.NoError(t, err)
 	defer svc.Close()
 
@@ -186,5 +186,5 @@ func TestAffinityUnderFlappingPrimary(t *testing.T) {
 	assert.Equal(t, 0, split, "appointments whose participants hold tokens for different meetings")
 	assert.Positive(t, flaps.Load())
 	assert.Positive(t, migrations, "the flapping primary forced re-pins, whose notices were followed")
-	t.Logf("flaps=%d migrations=%d pinned openvidu=%d jitsi=%d", flaps.Load(), migrations, served[video.ProviderOpenVidu], served[video.ProviderJitsi])
+	t.Logf("flaps=%d migrations=%d pinned openvidu=%d jitsi=%d", flaps.Load(), migrations, served[ovName], served[jtName])
 }

@@ -12,7 +12,7 @@ import (
 
 // BenchmarkFakeIssueToken is the floor: the fake provider called directly.
 func BenchmarkFakeIssueToken(b *testing.B) {
-	p := videotest.NewProvider(video.ProviderOpenVidu)
+	p := videotest.NewProvider(ovName)
 	req := video.TokenRequest{Room: "consult-room", UserID: "doc", Role: video.RoleDoctor, TTL: time.Hour}
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -26,7 +26,7 @@ func BenchmarkFakeIssueToken(b *testing.B) {
 // BenchmarkGenerateMeetingToken is the same provider through the Service, with a cached
 // healthy primary and the memory store: a participant of a pinned appointment.
 func BenchmarkGenerateMeetingToken(b *testing.B) {
-	svc, err := video.New(testConfig(), videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi))
+	svc, err := video.New(testConfig(), []video.Provider{videotest.NewProvider(ovName), videotest.NewProvider(jtName)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func BenchmarkGenerateMeetingToken(b *testing.B) {
 // BenchmarkGenerateMeetingTokenNewAppointment pins a fresh appointment on every request:
 // room name, CreateRoom, create-if-absent, token.
 func BenchmarkGenerateMeetingTokenNewAppointment(b *testing.B) {
-	svc, err := video.New(testConfig(), videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi))
+	svc, err := video.New(testConfig(), []video.Provider{videotest.NewProvider(ovName), videotest.NewProvider(jtName)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func BenchmarkGenerateMeetingTokenNewAppointment(b *testing.B) {
 
 // BenchmarkGenerateMeetingTokenParallel is the pinned case from every core at once.
 func BenchmarkGenerateMeetingTokenParallel(b *testing.B) {
-	svc, err := video.New(testConfig(), videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi))
+	svc, err := video.New(testConfig(), []video.Provider{videotest.NewProvider(ovName), videotest.NewProvider(jtName)})
 	if err != nil {
 		b.Fatal(err)
 	}

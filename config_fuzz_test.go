@@ -2,7 +2,6 @@ package video_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -24,13 +23,7 @@ func FuzzLoadConfig(f *testing.F) {
 				return // not representable in an environment
 			}
 		}
-		clearEnv(t)
-		for k, v := range vals {
-			t.Setenv(k, v)
-			if v == "" {
-				os.Unsetenv(k)
-			}
-		}
+		setEnv(t, vals)
 		cfg, err := video.LoadConfig()
 		if err != nil {
 			var verr *video.Error

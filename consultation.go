@@ -132,29 +132,29 @@ type ParticipantRecord struct {
 // Online reports whether the provider last reported the user joining rather than leaving.
 func (p ParticipantRecord) Online() bool { return !p.JoinedAt.IsZero() && p.JoinedAt.After(p.LeftAt) }
 
-// Merge folds a newer record for the same user and role into p.
-func (p *ParticipantRecord) Merge(newer ParticipantRecord) {
-	p.Provider, p.Room = newer.Provider, newer.Room
-	if newer.LastIssuedAt.After(p.LastIssuedAt) {
-		p.LastIssuedAt = newer.LastIssuedAt
-	}
-	p.Tokens += max(newer.Tokens, 1)
-}
-
-// AddParticipant folds p into c.Participants: a new entry for a new user and role, a merged
-// one otherwise. Stores use it so every store keeps participants the same way.
+// AddParticipant records one token issued to p.UserID in p.Role at p.LastIssuedAt, from the
+// consultation's provider and room (p's Provider, Room, FirstIssuedAt and Tokens are
+// ignored): a new entry for a new user and role; otherwise the entry takes the pin, its
+// FirstIssuedAt and LastIssuedAt widen to cover p.LastIssuedAt, and Tokens grows by one.
+// Every Store keeps participants by this rule (videotest.RunStoreTests holds one table of
+// cases for all).
 func (c *Consultation) AddParticipant(p ParticipantRecord) {
-	if cur := c.participant(p.UserID, p.Role); cur != nil {
-		cur.Merge(p)
+	at := p.LastIssuedAt
+	p.Provider, p.Room = c.Provider, c.Room
+	cur := c.participant(p.UserID, p.Role)
+	if cur == nil {
+		p.FirstIssuedAt, p.Tokens = at, 1
+		c.Participants = append(c.Participants, p)
 		return
 	}
-	if p.Tokens == 0 {
-		p.Tokens = 1
+	cur.Provider, cur.Room = p.Provider, p.Room
+	if at.Before(cur.FirstIssuedAt) || cur.FirstIssuedAt.IsZero() {
+		cur.FirstIssuedAt = at
 	}
-	if p.FirstIssuedAt.IsZero() {
-		p.FirstIssuedAt = p.LastIssuedAt
+	if at.After(cur.LastIssuedAt) {
+		cur.LastIssuedAt = at
 	}
-	c.Participants = append(c.Participants, p)
+	cur.Tokens++
 }
 
 // participant returns the record of userID (in role, when role is set), or nil.

@@ -1,19 +1,34 @@
 // Package video gives an appointment backend video consultations: meeting tokens and join
-// links for an appointment, start and end, status, technical issues and recordings, served
-// by two providers behind one Provider interface — OpenVidu 3 (the LiveKit API, package
-// openvidu) as the primary and Jitsi Meet (package jitsi) as the fallback.
+// links for an appointment, start and end, status, technical issues and recordings, served by
+// any number of providers behind one Provider contract — OpenVidu 3 (the LiveKit API, package
+// openvidu) as the primary and Jitsi Meet (package jitsi) as the fallback, or providers of your
+// own.
 //
-// An application builds one *Service with New and calls it; the Service owns the policy
-// (which provider, which room, who may do what, what happened) and a provider speaks one
-// vendor's protocol and nothing else. Tests of application code use the fakes of package
+// An application builds one *Service and calls it; the Service owns the policy (which
+// provider, which room, what each role may do, what happened) and a provider speaks one
+// vendor's protocol and nothing else. Package fromenv builds the Service from the environment
+// in one call; video.New wires it by hand. Tests of application code use the fakes of package
 // videotest in the providers' place.
 //
-//	cfg, err := video.LoadConfig()
-//	ov, err := openvidu.New(cfg.OpenVidu)
-//	jt, err := jitsi.New(cfg.Jitsi)
-//	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
-//	defer svc.Close()
-//	tok, err := svc.GenerateMeetingToken(ctx, appointmentID, userID, video.RoleDoctor, video.UserInfo{DisplayName: "Dr. Smith"})
+//	func serve(ctx context.Context, appointmentID, doctorID string) (joinURL string, err error) {
+//		svc, err := fromenv.New() // VIDEO_*, OPENVIDU_*, JITSI_*, VIDEO_STORE
+//		if err != nil {
+//			return "", err
+//		}
+//		defer svc.Close()
+//		tok, err := svc.GenerateMeetingToken(ctx, appointmentID, doctorID, video.RoleDoctor,
+//			video.UserInfo{DisplayName: "Dr. Smith"})
+//		if err != nil {
+//			return "", err
+//		}
+//		return tok.JoinURL, nil
+//	}
+//
+// This package speaks to two audiences. Applications use Service, Config (LoadConfig), the
+// Role, MeetingToken and Consultation types, the options and the error kinds. Provider and
+// store implementers use Provider and its optional capabilities (Recorder, Admitter,
+// ParticipantLister, WebhookReceiver, PolicySource), TokenRequest, Grants, Token, Store and
+// MemoryStore.
 //
 // # Affinity
 //
@@ -44,8 +59,8 @@
 // VIDEO_HEALTH_RECOVERY_PROBES consecutive good probes. With VIDEO_HEALTH_BACKGROUND, every
 // provider is also probed each interval, with jitter, until Close.
 //
-// A new appointment goes to the first provider that is up, in the order primary, fallback;
-// a provider that fails is marked down and the next is tried. When none can serve, the error
+// A new appointment goes to the first provider that is up, in priority order; a provider that
+// fails is marked down and the next is tried. When none can serve, the error
 // wraps every provider's cause: errors.Is(err, ErrAllProvidersFailed), and ProviderErrors
 // lists them.
 //
@@ -54,7 +69,9 @@
 // Every method returns a *Error whose Kind is one of the package's sentinels (ErrInvalidArgument
 // naming the field, ErrForbidden, ErrNotFound, ErrConsultationEnded, ErrUnsupported,
 // ErrUnavailable, ErrAllProvidersFailed, ErrStore, ErrDisabled, ErrClosed), so callers branch
-// with errors.Is or Code and never on a message. Error strings and logs never contain a secret
+// with errors.Is or Code and never on a message. An error has exactly one kind: errors.Is
+// matches it and no other, while the cause (a vendor's error, a *url.Error, each provider's
+// *ProviderError) stays reachable with errors.As. Error strings and logs never contain a secret
 // or a token: secrets are of type Secret, and MeetingToken prints without its token.
 //
 // # Logs
@@ -67,8 +84,10 @@
 //
 // # Roles
 //
-// RoleDoctor moderates: only a doctor starts, ends and records a consultation, and only the
-// doctor's token carries room-admin or moderator rights. RolePatient takes part, and may get
-// a token before the doctor starts (the consultation is then waiting). RoleObserver is hidden
-// and subscribe-only where the provider can do that.
+// RoleDoctor moderates: only a doctor starts, ends and records a consultation. RolePatient
+// takes part, and may get a token before the doctor starts (the consultation is then
+// waiting). RoleObserver is hidden and subscribe-only where the provider can do that. The
+// Service turns a role into Grants (Policy.Grants, with the waiting-room and client-recording
+// switches of Config.Policy and of each provider's PolicySource); only the doctor's grants
+// moderate. Providers translate grants into their vendor's claims and never decide by role.
 package video

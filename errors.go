@@ -40,7 +40,9 @@ var (
 )
 
 // Error is the error every Service method returns. Kind is one of the package's sentinel
-// errors; errors.Is matches both Kind and whatever Err wraps.
+// errors and the only one errors.Is matches: an error has exactly one kind. Err, the cause,
+// stays reachable with errors.As (a *url.Error, a vendor's error type, a *ProviderError) and
+// with errors.Is for anything but a kind (context.DeadlineExceeded, for example).
 type Error struct {
 	// Op is the operation, such as "GenerateMeetingToken".
 	Op string
@@ -87,17 +89,43 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns Kind and Err, so errors.Is matches either.
-func (e *Error) Unwrap() []error {
-	errs := make([]error, 0, 2)
-	if e.Kind != nil {
-		errs = append(errs, e.Kind)
+// Is reports whether target is e's Kind.
+func (e *Error) Is(target error) bool { return e.Kind != nil && target == e.Kind }
+
+// Unwrap returns the cause, seen through a view in which no kind matches: a cause that wraps
+// ErrUnauthenticated inside an ErrAllProvidersFailed error leaves that error of one kind.
+func (e *Error) Unwrap() error {
+	if e.Err == nil {
+		return nil
 	}
-	if e.Err != nil {
-		errs = append(errs, e.Err)
-	}
-	return errs
+	return cause{e.Err}
 }
+
+// cause is an Error's cause as errors.Is and errors.As see it: every error in its chain but
+// the kinds.
+type cause struct{ err error }
+
+func (c cause) Error() string { return c.err.Error() }
+
+// Is matches what the cause's chain matches, except the kinds.
+func (c cause) Is(target error) bool { return !isKind(target) && errors.Is(c.err, target) }
+
+// As finds target's type anywhere in the cause's chain.
+func (c cause) As(target any) bool { return errors.As(c.err, target) }
+
+// isKind reports whether err is one of the package's sentinels.
+func isKind(err error) bool {
+	for _, k := range kinds {
+		if err == k {
+			return true
+		}
+	}
+	return false
+}
+
+// kinds lists the sentinels.
+var kinds = []error{ErrInvalidArgument, ErrInvalidConfig, ErrNotFound, ErrConsultationEnded, ErrForbidden,
+	ErrDisabled, ErrUnsupported, ErrUnavailable, ErrUnauthenticated, ErrAllProvidersFailed, ErrConflict, ErrStore, ErrClosed}
 
 // Code returns the Kind of the *Error in err's chain, or nil when there is none.
 func Code(err error) error {
@@ -130,11 +158,13 @@ func ProviderErrors(err error) []*ProviderError {
 		if err == nil {
 			return
 		}
-		if pe, ok := err.(*ProviderError); ok {
-			out = append(out, pe)
-			return
-		}
 		switch u := err.(type) {
+		case *ProviderError:
+			out = append(out, u)
+			return
+		case cause:
+			walk(u.err)
+			return
 		case interface{ Unwrap() []error }:
 			for _, e := range u.Unwrap() {
 				walk(e)

@@ -5,27 +5,35 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 	"github.com/teleconsult/video/videotest"
 )
 
-// exampleConfig is what LoadConfig would read from VIDEO_ROOM_KEY, OPENVIDU_* and JITSI_*.
-func exampleConfig() video.Config {
-	cfg := video.DefaultConfig()
-	cfg.RoomKey = "an example room key of at least 32 bytes"
-	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: "secret"}
-	cfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com"}
-	return cfg
-}
+// exampleConfig is the Service's configuration for the examples: videotest's, with its public
+// room key. An application's comes from video.LoadConfig (VIDEO_*).
+func exampleConfig() video.Config { return videotest.Config() }
 
-// The wiring of an application. In production the providers come from
-// openvidu.New(cfg.OpenVidu) and jitsi.New(cfg.Jitsi), and cfg from video.LoadConfig().
+// The wiring of an application, provider by provider: each vendor reads and checks its own
+// configuration, and New takes the providers in priority order.
 func ExampleNew() {
-	cfg := exampleConfig()
-	ov := videotest.NewProvider(video.ProviderOpenVidu)
-	jt := videotest.NewProvider(video.ProviderJitsi)
-	svc, err := video.New(cfg, ov, jt)
+	cfg := videotest.Config() // in production: video.LoadConfig()
+	ovCfg := openvidu.DefaultConfig()
+	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = "ws://127.0.0.1:7880", "devkey", "secret" // or openvidu.LoadConfig()
+	ov, err := openvidu.New(ovCfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	jtCfg := jitsi.DefaultConfig()
+	jtCfg.Domain = "meet.example.com" // or jitsi.LoadConfig()
+	jt, err := jitsi.New(jtCfg, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	svc, err := video.New(cfg, []video.Provider{ov, jt})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,7 +47,7 @@ func ExampleNew() {
 
 // A doctor and a patient of one appointment get tokens for the same room.
 func ExampleService_GenerateMeetingToken() {
-	svc, _ := video.New(exampleConfig(), videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi))
+	svc, _ := video.New(exampleConfig(), []video.Provider{videotest.NewProvider(ovName), videotest.NewProvider(jtName)})
 	defer svc.Close()
 	ctx := context.Background()
 
@@ -65,9 +73,9 @@ func ExampleService_GenerateMeetingToken() {
 
 // When the primary is down, new appointments go to the fallback.
 func ExampleService_GenerateMeetingToken_fallback() {
-	ov := videotest.NewProvider(video.ProviderOpenVidu)
+	ov := videotest.NewProvider(ovName)
 	ov.SetHealthy(false)
-	svc, _ := video.New(exampleConfig(), ov, videotest.NewProvider(video.ProviderJitsi))
+	svc, _ := video.New(exampleConfig(), []video.Provider{ov, videotest.NewProvider(jtName)})
 	defer svc.Close()
 
 	tok, err := svc.GenerateMeetingToken(context.Background(), "appointment-43", "user-7", video.RoleDoctor, video.UserInfo{})
@@ -80,7 +88,7 @@ func ExampleService_GenerateMeetingToken_fallback() {
 
 // After the doctor ends a consultation, no one gets a token for it.
 func ExampleService_EndConsultation() {
-	svc, _ := video.New(exampleConfig(), videotest.NewProvider(video.ProviderOpenVidu), nil)
+	svc, _ := video.New(exampleConfig(), []video.Provider{videotest.NewProvider(ovName)})
 	defer svc.Close()
 	ctx := context.Background()
 
@@ -104,7 +112,7 @@ func ExampleService_EndConsultation() {
 
 // Errors name the field at fault.
 func ExampleError() {
-	svc, _ := video.New(exampleConfig(), videotest.NewProvider(video.ProviderOpenVidu), nil)
+	svc, _ := video.New(exampleConfig(), []video.Provider{videotest.NewProvider(ovName)})
 	defer svc.Close()
 	_, err := svc.GenerateMeetingToken(context.Background(), "appointment-45", "", video.RoleDoctor, video.UserInfo{})
 	var verr *video.Error

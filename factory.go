@@ -15,6 +15,7 @@ import (
 type member struct {
 	p        Provider
 	name     ProviderName
+	policy   Policy // the Service's policy joined with the provider's own
 	health   *health.Tracker
 	lastWarn atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
 }

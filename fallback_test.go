@@ -17,9 +17,9 @@ import (
 func TestPrimaryHealthyServesPrimary(t *testing.T) {
 	r := newRig(t, testConfig())
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
-	assert.Equal(t, video.ProviderOpenVidu, tok.Provider)
-	assert.Equal(t, video.ProviderOpenVidu, r.svc.CurrentProvider())
-	assert.Equal(t, video.ProviderJitsi, r.svc.FallbackProvider())
+	assert.Equal(t, ovName, tok.Provider)
+	assert.Equal(t, ovName, r.svc.CurrentProvider())
+	assert.Equal(t, jtName, r.svc.FallbackProvider())
 	assert.Len(t, r.logs.find(slog.LevelInfo, "video service initialised"), 1)
 	init := r.logs.find(slog.LevelInfo, "video service initialised")[0]
 	assert.Equal(t, "openvidu", init["primary"])
@@ -31,8 +31,8 @@ func TestPrimaryUnhealthyUsesFallbackAndWarns(t *testing.T) {
 	r := newRig(t, testConfig())
 	r.ov.SetHealthy(false)
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider)
-	assert.Equal(t, video.ProviderJitsi, r.svc.CurrentProvider())
+	assert.Equal(t, jtName, tok.Provider)
+	assert.Equal(t, jtName, r.svc.CurrentProvider())
 	warns := r.logs.find(slog.LevelWarn, "primary provider unhealthy, using fallback")
 	require.Len(t, warns, 1)
 	assert.Equal(t, "openvidu", warns[0]["provider"])
@@ -54,7 +54,7 @@ func TestPrimaryErrorTriesFallbackAndWarnsWithTheError(t *testing.T) {
 	r := newRig(t, testConfig())
 	r.ov.Fail(videotest.OpCreateRoom, errors.New("twirp: connection reset by peer"))
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider)
+	assert.Equal(t, jtName, tok.Provider)
 	warns := r.logs.find(slog.LevelWarn, "primary provider failed, trying fallback")
 	require.Len(t, warns, 1)
 	assert.Equal(t, "openvidu", warns[0]["provider"])
@@ -63,44 +63,65 @@ func TestPrimaryErrorTriesFallbackAndWarnsWithTheError(t *testing.T) {
 
 	h := r.svc.Health(context.Background())
 	assert.Equal(t, video.HealthDown, h.Providers[0].State, "a failed call marks the provider down at once")
-	assert.Equal(t, video.ProviderJitsi, r.svc.CurrentProvider())
+	assert.Equal(t, jtName, r.svc.CurrentProvider())
 	r.token(t, "a2", "doc", video.RoleDoctor)
 	assert.Equal(t, 1, r.ov.Calls(videotest.OpCreateRoom), "a provider marked down is not called again")
 }
 
-func TestPrimaryNotConfiguredFallbackServesAlone(t *testing.T) {
+func TestPrimaryNotGivenFirstGivenServesAlone(t *testing.T) {
 	cfg := testConfig()
-	cfg.OpenVidu = video.OpenViduConfig{}
+	cfg.Provider = ovName
 	logs := &logSink{}
-	jt := videotest.NewProvider(video.ProviderJitsi)
-	svc, err := video.New(cfg, nil, jt, video.WithLogger(slog.New(logs)))
+	jt := videotest.NewProvider(jtName)
+	svc, err := video.New(cfg, []video.Provider{jt}, video.WithLogger(slog.New(logs)))
 	require.NoError(t, err)
 	defer svc.Close()
 	tok, err := svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider)
-	assert.Equal(t, video.ProviderJitsi, svc.CurrentProvider())
-	assert.Equal(t, video.ProviderJitsi, svc.PrimaryProvider())
+	assert.Equal(t, jtName, tok.Provider)
+	assert.Equal(t, jtName, svc.CurrentProvider())
+	assert.Equal(t, jtName, svc.PrimaryProvider())
 	assert.Equal(t, video.ProviderName(""), svc.FallbackProvider())
-	assert.Len(t, logs.find(slog.LevelInfo, "configured primary provider not given, fallback serves alone"), 1)
+	assert.Len(t, logs.find(slog.LevelWarn, "VIDEO_PROVIDER names a provider that was not given; the first given serves first"), 1)
 }
 
-func TestTypedNilProviderCountsAsNotConfigured(t *testing.T) {
-	var ov *videotest.Provider
-	svc, err := video.New(testConfig(), ov, videotest.NewProvider(video.ProviderJitsi))
+func TestNewRefusesBadProviderLists(t *testing.T) {
+	for name, ps := range map[string][]video.Provider{
+		"none":           nil,
+		"nil":            {nil, videotest.NewProvider(jtName)},
+		"duplicate":      {videotest.NewProvider(jtName), videotest.NewProvider(jtName)},
+		"malformed name": {videotest.NewProvider("Open Vidu")},
+	} {
+		_, err := video.New(testConfig(), ps)
+		require.ErrorIs(t, err, video.ErrInvalidArgument, name)
+		var verr *video.Error
+		require.ErrorAs(t, err, &verr)
+		assert.Equal(t, "providers", verr.Field, name)
+	}
+}
+
+func TestOrderGivenWithoutVideoProvider(t *testing.T) {
+	a, b, c := videotest.NewProvider("zeta"), videotest.NewProvider("alpha"), videotest.NewProvider("mid")
+	svc, err := video.New(testConfig(), []video.Provider{a, b, c})
 	require.NoError(t, err)
 	defer svc.Close()
-	assert.Equal(t, video.ProviderJitsi, svc.PrimaryProvider())
+	assert.Equal(t, video.ProviderName("zeta"), svc.PrimaryProvider())
+	assert.Equal(t, video.ProviderName("alpha"), svc.FallbackProvider())
+	var names []video.ProviderName
+	for _, p := range svc.CachedHealth().Providers {
+		names = append(names, p.Provider)
+	}
+	assert.Equal(t, []video.ProviderName{"zeta", "alpha", "mid"}, names)
 }
 
 func TestVideoProviderJitsiMakesJitsiPrimary(t *testing.T) {
 	cfg := testConfig()
-	cfg.Provider = video.ProviderJitsi
+	cfg.Provider = jtName
 	r := newRig(t, cfg)
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider)
-	assert.Equal(t, video.ProviderJitsi, r.svc.PrimaryProvider())
-	assert.Equal(t, video.ProviderOpenVidu, r.svc.FallbackProvider())
+	assert.Equal(t, jtName, tok.Provider)
+	assert.Equal(t, jtName, r.svc.PrimaryProvider())
+	assert.Equal(t, ovName, r.svc.FallbackProvider())
 }
 
 func TestBothFailWrapsBothCausesAndLogsError(t *testing.T) {
@@ -117,8 +138,8 @@ func TestBothFailWrapsBothCausesAndLogsError(t *testing.T) {
 	assert.ErrorIs(t, err, errJT)
 	causes := video.ProviderErrors(err)
 	require.Len(t, causes, 2)
-	assert.Equal(t, video.ProviderOpenVidu, causes[0].Provider)
-	assert.Equal(t, video.ProviderJitsi, causes[1].Provider)
+	assert.Equal(t, ovName, causes[0].Provider)
+	assert.Equal(t, jtName, causes[1].Provider)
 	var verr *video.Error
 	require.ErrorAs(t, err, &verr)
 	assert.Equal(t, "GenerateMeetingToken", verr.Op)
@@ -169,13 +190,13 @@ func TestConcurrentRequestsWhileFirstProbeBlocks(t *testing.T) {
 		perProvider[res.tok.Provider]++
 	}
 	assert.Equal(t, 1, r.ov.ChecksInFlight(), "the primary's probe is still blocked")
-	assert.Equal(t, n-1, perProvider[video.ProviderJitsi], "non-leaders went straight to the fallback")
+	assert.Equal(t, n-1, perProvider[jtName], "non-leaders went straight to the fallback")
 
 	release()
 	wg.Wait()
 	last := <-results
 	require.NoError(t, last.err)
-	assert.Equal(t, video.ProviderOpenVidu, last.tok.Provider, "the leader waited for the probe and got the primary")
+	assert.Equal(t, ovName, last.tok.Provider, "the leader waited for the probe and got the primary")
 
 	assert.Equal(t, 1, r.ov.Calls(videotest.OpCheck), "one probe of the primary for a thousand callers")
 	assert.Equal(t, 1, r.ov.MaxChecksInFlight())
@@ -196,7 +217,7 @@ func TestStaleAnswerServesWhileProbeBlocks(t *testing.T) {
 	r.clock.Advance(2 * time.Minute)
 	for i := range 100 {
 		tok := r.token(t, appt(i), "doc", video.RoleDoctor)
-		assert.Equal(t, video.ProviderOpenVidu, tok.Provider)
+		assert.Equal(t, ovName, tok.Provider)
 	}
 	require.Eventually(t, func() bool { return r.ov.ChecksInFlight() == 1 }, 5*time.Second, time.Millisecond,
 		"one revalidation in flight")
@@ -211,32 +232,32 @@ func TestRecoveryNeedsConsecutiveGoodProbes(t *testing.T) {
 	cfg.Health.RecoveryProbes = 3
 	r := newRig(t, cfg)
 	r.ov.SetHealthy(false)
-	assert.Equal(t, video.ProviderJitsi, r.token(t, "pinned-on-jitsi", "doc", video.RoleDoctor).Provider)
+	assert.Equal(t, jtName, r.token(t, "pinned-on-jitsi", "doc", video.RoleDoctor).Provider)
 
 	r.ov.SetHealthy(true)
 	for i := 1; i < 3; i++ {
 		h := r.refresh(t)
 		assert.Equal(t, video.HealthDown, h.Providers[0].State, "good probe %d of 3", i)
-		assert.Equal(t, video.ProviderJitsi, r.token(t, appt(i), "doc", video.RoleDoctor).Provider)
+		assert.Equal(t, jtName, r.token(t, appt(i), "doc", video.RoleDoctor).Provider)
 	}
 	h := r.refresh(t)
 	assert.Equal(t, video.HealthUp, h.Providers[0].State)
 	assert.True(t, h.Healthy)
-	assert.Equal(t, video.ProviderOpenVidu, r.token(t, "new-after-recovery", "doc", video.RoleDoctor).Provider)
-	assert.Equal(t, video.ProviderJitsi, r.token(t, "pinned-on-jitsi", "pat", video.RolePatient).Provider,
+	assert.Equal(t, ovName, r.token(t, "new-after-recovery", "doc", video.RoleDoctor).Provider)
+	assert.Equal(t, jtName, r.token(t, "pinned-on-jitsi", "pat", video.RolePatient).Provider,
 		"a pinned appointment stays where it is")
 }
 
 func TestMisconfiguredIsReportedDistinctly(t *testing.T) {
 	r := newRig(t, testConfig())
-	r.ov.SetCheckError(&video.Error{Kind: video.ErrUnauthenticated, Provider: video.ProviderOpenVidu, Msg: "twirp 401"})
+	r.ov.SetCheckError(&video.Error{Kind: video.ErrUnauthenticated, Provider: ovName, Msg: "twirp 401"})
 	h := r.svc.Health(context.Background())
 	assert.Equal(t, video.HealthMisconfigured, h.Providers[0].State)
 	assert.Contains(t, h.Providers[0].LastError, "refused the credentials")
 	assert.Equal(t, video.HealthUp, h.Providers[1].State)
 	assert.True(t, h.Healthy)
 	assert.True(t, r.svc.IsHealthy(context.Background()))
-	assert.Equal(t, video.ProviderJitsi, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
+	assert.Equal(t, jtName, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
 	logged := r.logs.find(slog.LevelError, "primary provider refused the credentials: configuration error, using fallback")
 	require.Len(t, logged, 1, "a configuration error is logged as one, not as an outage")
 	assert.Equal(t, "misconfigured", logged[0]["state"])
@@ -263,8 +284,8 @@ func TestBackgroundProbesStopOnClose(t *testing.T) {
 	cfg := testConfig()
 	cfg.Health.Background = true
 	cfg.Health.Interval = time.Millisecond
-	ov, jt := videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi)
-	svc, err := video.New(cfg, ov, jt)
+	ov, jt := videotest.NewProvider(ovName), videotest.NewProvider(jtName)
+	svc, err := video.New(cfg, []video.Provider{ov, jt})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return ov.Calls(videotest.OpCheck) >= 3 && jt.Calls(videotest.OpCheck) >= 3 },
 		5*time.Second, time.Millisecond)
@@ -284,7 +305,7 @@ func TestBlackHoledCallIsBoundedByTheHealthTimeout(t *testing.T) {
 	defer cancel()
 	tok, err := r.svc.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider, "the hung CreateRoom was cut at the health timeout")
+	assert.Equal(t, jtName, tok.Provider, "the hung CreateRoom was cut at the health timeout")
 	assert.NoError(t, ctx.Err())
 	warns := r.logs.find(slog.LevelWarn, "primary provider failed, trying fallback")
 	require.Len(t, warns, 1)

@@ -15,21 +15,22 @@ import (
 	"github.com/teleconsult/video/videotest"
 )
 
+const testRoomKey = "test-room-key-0123456789-abcdefghij"
+
+// The fakes' names in these tests: a primary and a fallback, named as the built-in ones are.
 const (
-	testRoomKey   = "test-room-key-0123456789-abcdefghij"
-	testOVSecret  = "openvidu-secret-never-logged-4711"
-	testJitsiSecr = "jitsi-secret-never-logged-0815"
+	ovName video.ProviderName = "openvidu"
+	jtName video.ProviderName = "jitsi"
 )
 
-// testConfig is a valid configuration with both providers and every secret set.
+// testConfig is a valid configuration with the room key set and slow health, so that tests
+// control when probes run.
 func testConfig() video.Config {
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = testRoomKey
 	cfg.TokenTTL = time.Hour
 	cfg.Health.Timeout = time.Minute
 	cfg.Health.Interval = time.Minute
-	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: testOVSecret}
-	cfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com", AppID: "app", AppSecret: testJitsiSecr}
 	return cfg
 }
 
@@ -105,14 +106,14 @@ type rig struct {
 func newRig(t *testing.T, cfg video.Config, opts ...video.Option) *rig {
 	t.Helper()
 	r := &rig{
-		ov: videotest.NewProvider(video.ProviderOpenVidu), jt: videotest.NewProvider(video.ProviderJitsi),
+		ov: videotest.NewProvider(ovName), jt: videotest.NewProvider(jtName),
 		logs: &logSink{}, clock: newClock(), store: video.NewMemoryStore(), notices: make(chan video.MigrationNotice, 4096),
 	}
 	all := append([]video.Option{
 		video.WithLogger(slog.New(r.logs)), video.WithClock(r.clock.Now), video.WithStore(r.store),
 		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.migrated.Add(1); r.notices <- n }),
 	}, opts...)
-	svc, err := video.New(cfg, r.ov, r.jt, all...)
+	svc, err := video.New(cfg, []video.Provider{r.ov, r.jt}, all...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = svc.Close() })
 	r.svc = svc

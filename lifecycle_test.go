@@ -62,7 +62,7 @@ func TestStartPinsANewAppointment(t *testing.T) {
 	r := newRig(t, testConfig())
 	c, err := r.svc.StartConsultation(context.Background(), "a1", "doc", video.RoleDoctor)
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderOpenVidu, c.Provider)
+	assert.Equal(t, ovName, c.Provider)
 	assert.Equal(t, []string{c.Room}, r.ov.Rooms())
 	assert.Equal(t, 1, r.ov.Calls(videotest.OpCreateRoom), "pinning created the room; starting does not create it again")
 	assert.Equal(t, c.Room, r.token(t, "a1", "pat", video.RolePatient).Room)
@@ -150,16 +150,15 @@ func TestTechnicalIssuesAndRecordings(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Issues, 1)
 	assert.Equal(t, "pat", c.Issues[0].UserID)
-	assert.Equal(t, video.ProviderOpenVidu, c.Issues[0].Provider)
+	assert.Equal(t, ovName, c.Issues[0].Provider)
 	assert.Equal(t, r.clock.Now(), c.Issues[0].ReportedAt)
 	require.Len(t, c.Recordings, 2, "the retried recording is kept once")
-	assert.Equal(t, video.ProviderOpenVidu, c.Recordings[1].Provider)
+	assert.Equal(t, ovName, c.Recordings[1].Provider)
 }
 
 func TestRecordingUnsupported(t *testing.T) {
 	cfg := testConfig()
-	cfg.OpenVidu = video.OpenViduConfig{}
-	svc, err := video.New(cfg, nil, videotest.WithoutRecorder(videotest.NewProvider(video.ProviderJitsi)))
+	svc, err := video.New(cfg, []video.Provider{videotest.Plain(videotest.NewProvider(jtName))})
 	require.NoError(t, err)
 	defer svc.Close()
 	ctx := context.Background()
@@ -174,7 +173,7 @@ func TestRecordingUnsupported(t *testing.T) {
 func TestDisabledReturnsErrDisabled(t *testing.T) {
 	cfg := video.DefaultConfig()
 	cfg.Enabled = false
-	svc, err := video.New(cfg, nil, nil)
+	svc, err := video.New(cfg, []video.Provider{})
 	require.NoError(t, err)
 	defer svc.Close()
 	ctx := context.Background()
@@ -195,15 +194,10 @@ func TestDisabledReturnsErrDisabled(t *testing.T) {
 	assert.Equal(t, video.ProviderName(""), svc.FallbackProvider())
 }
 
-func TestNewRejectsBadWiring(t *testing.T) {
-	_, err := video.New(testConfig(), nil, nil)
-	assert.ErrorIs(t, err, video.ErrInvalidArgument)
-	assert.ErrorContains(t, err, "providers")
-	_, err = video.New(testConfig(), videotest.NewProvider(video.ProviderJitsi), videotest.NewProvider(video.ProviderJitsi))
-	assert.ErrorIs(t, err, video.ErrInvalidArgument)
+func TestNewRejectsBadConfig(t *testing.T) {
 	bad := testConfig()
 	bad.TokenTTL = -time.Minute
-	_, err = video.New(bad, videotest.NewProvider(video.ProviderJitsi), nil)
+	_, err := video.New(bad, []video.Provider{videotest.NewProvider(jtName)})
 	assert.ErrorIs(t, err, video.ErrInvalidConfig)
 }
 
@@ -248,7 +242,7 @@ func TestInputValidationNamesTheField(t *testing.T) {
 		"recording.id":        r.svc.ProcessRecording(ctx, "a1", video.Recording{Status: video.RecordingComplete, Location: "x"}),
 		"recording.status":    r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: "done"}),
 		"recording.location":  r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: video.RecordingComplete}),
-		"recording.provider":  r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: video.RecordingActive, Provider: "zoom"}),
+		"recording.provider":  r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: video.RecordingActive, Provider: "Zoom!"}),
 		"recording.sizeBytes": r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: video.RecordingActive, SizeBytes: -1}),
 		"recording.endedAt": r.svc.ProcessRecording(ctx, "a1", video.Recording{ID: "r", Status: video.RecordingActive,
 			StartedAt: time.Unix(100, 0), EndedAt: time.Unix(50, 0)}),
@@ -266,7 +260,7 @@ func TestInputValidationNamesTheField(t *testing.T) {
 
 func TestStoreFailureIsReportedAndFailsClosed(t *testing.T) {
 	broken := brokenStore{video.NewMemoryStore()}
-	svc, err := video.New(testConfig(), videotest.NewProvider(video.ProviderOpenVidu), nil, video.WithStore(broken))
+	svc, err := video.New(testConfig(), []video.Provider{videotest.NewProvider(ovName)}, video.WithStore(broken))
 	require.NoError(t, err)
 	defer svc.Close()
 	_, err = svc.GenerateMeetingToken(context.Background(), "a1", "doc", video.RoleDoctor, video.UserInfo{})

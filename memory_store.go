@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// DefaultMemoryRetention is how long the memory store keeps a consultation after it ended.
-const DefaultMemoryRetention = 24 * time.Hour
+// memoryRetention is how long the memory store keeps a consultation after it ended.
+const memoryRetention = 24 * time.Hour
 
 // MemoryStore is the in-memory Store, the default of New. It serves one process: with
 // several replicas of an application, each would pin appointments on its own, so use
-// redisstore there. Ended consultations are dropped DefaultMemoryRetention after they end.
+// redisstore there. Ended consultations are dropped a day after they end.
 type MemoryStore struct {
 	mu        sync.RWMutex
 	m         map[string]*Consultation
@@ -23,7 +23,7 @@ type MemoryStore struct {
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{m: make(map[string]*Consultation), rooms: make(map[string]string), retention: DefaultMemoryRetention, now: time.Now}
+	return &MemoryStore{m: make(map[string]*Consultation), rooms: make(map[string]string), retention: memoryRetention, now: time.Now}
 }
 
 // Get implements Store.

@@ -13,6 +13,7 @@ type options struct {
 	log       *slog.Logger
 	store     Store
 	onMigrate func(context.Context, MigrationNotice)
+	onClose   func() error
 	now       func() time.Time
 }
 
@@ -31,6 +32,10 @@ func WithStore(st Store) Option { return func(o *options) { o.store = st } }
 func WithOnMigrate(fn func(ctx context.Context, n MigrationNotice)) Option {
 	return func(o *options) { o.onMigrate = fn }
 }
+
+// WithOnClose makes Service.Close call fn once, after the Service has stopped, and return its
+// error: for what was opened for the Service alone, such as a store (package fromenv uses it).
+func WithOnClose(fn func() error) Option { return func(o *options) { o.onClose = fn } }
 
 // WithClock makes the Service read time from now instead of time.Now; for tests.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }

@@ -30,7 +30,7 @@ func (c *countingStore) AddParticipant(ctx context.Context, id string, p video.P
 
 func TestKnownAppointmentCostsOneStoreCall(t *testing.T) {
 	st := &countingStore{Store: video.NewMemoryStore()}
-	svc, err := video.New(testConfig(), videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderJitsi), video.WithStore(st))
+	svc, err := video.New(testConfig(), []video.Provider{videotest.NewProvider(ovName), videotest.NewProvider(jtName)}, video.WithStore(st))
 	require.NoError(t, err)
 	defer svc.Close()
 	ctx := context.Background()
@@ -47,19 +47,19 @@ func TestKnownAppointmentCostsOneStoreCall(t *testing.T) {
 
 func TestStaleCachedPinFollowsAnotherReplicasMigration(t *testing.T) {
 	st := video.NewMemoryStore()
-	ovA, ovB := videotest.NewProvider(video.ProviderOpenVidu), videotest.NewProvider(video.ProviderOpenVidu)
-	a, err := video.New(testConfig(), ovA, videotest.NewProvider(video.ProviderJitsi), video.WithStore(st))
+	ovA, ovB := videotest.NewProvider(ovName), videotest.NewProvider(ovName)
+	a, err := video.New(testConfig(), []video.Provider{ovA, videotest.NewProvider(jtName)}, video.WithStore(st))
 	require.NoError(t, err)
 	defer a.Close()
 	clockB := newClock()
-	b, err := video.New(testConfig(), ovB, videotest.NewProvider(video.ProviderJitsi), video.WithStore(st), video.WithClock(clockB.Now))
+	b, err := video.New(testConfig(), []video.Provider{ovB, videotest.NewProvider(jtName)}, video.WithStore(st), video.WithClock(clockB.Now))
 	require.NoError(t, err)
 	defer b.Close()
 	ctx := context.Background()
 
 	doc, err := a.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
-	require.Equal(t, video.ProviderOpenVidu, doc.Provider)
+	require.Equal(t, ovName, doc.Provider)
 	_, err = b.GenerateMeetingToken(ctx, "a1", "obs", video.RoleObserver, video.UserInfo{}) // b caches the pin too
 	require.NoError(t, err)
 
@@ -72,9 +72,9 @@ func TestStaleCachedPinFollowsAnotherReplicasMigration(t *testing.T) {
 
 	again, err := a.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, again.Provider, "replica A's cached pin was stale; the store's answer wins")
+	assert.Equal(t, jtName, again.Provider, "replica A's cached pin was stale; the store's answer wins")
 	c, err := a.ConsultationStatus(ctx, "a1")
 	require.NoError(t, err)
 	assert.Equal(t, again.Room, c.Room)
-	assert.Equal(t, video.ProviderJitsi, c.Provider)
+	assert.Equal(t, jtName, c.Provider)
 }

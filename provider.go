@@ -8,21 +8,23 @@ import (
 	"time"
 )
 
-// ProviderName names a video provider. It is what the Store pins an appointment to and
-// what a MeetingToken reports, so its values are stable.
+// ProviderName names a video provider: what the Store pins an appointment to, what a
+// MeetingToken and the logs report, and what VIDEO_PROVIDER chooses. It is any name of 1 to
+// 32 lowercase letters, digits and '-', starting with a letter; each provider package exports
+// its own (openvidu.Name, jitsi.Name). Names are stored, so keep a provider's name stable.
 type ProviderName string
 
-// The providers this library knows.
-const (
-	// ProviderOpenVidu is OpenVidu 3, reached through the LiveKit API.
-	ProviderOpenVidu ProviderName = "openvidu"
-	// ProviderJitsi is Jitsi Meet, self-hosted or 8x8 JaaS.
-	ProviderJitsi ProviderName = "jitsi"
-)
-
-// Valid reports whether n is one of the known provider names.
+// Valid reports whether n is a well-formed provider name.
 func (n ProviderName) Valid() bool {
-	return n == ProviderOpenVidu || n == ProviderJitsi
+	if n == "" || len(n) > 32 || n[0] < 'a' || n[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // Role is what a participant may do in a consultation.
@@ -54,6 +56,32 @@ type UserInfo struct {
 	AvatarURL string
 }
 
+// Grants are what a token lets its holder do, in terms every provider can translate into its
+// vendor's claims. The Service decides them from the participant's role and its Policy; a
+// provider carries them as faithfully as its vendor can and never looks at the role to decide
+// a permission. The package doc's # Roles section says what each role gets.
+type Grants struct {
+	// Moderator may moderate the room: admit, mute and remove others, end the meeting
+	// (LiveKit roomAdmin, Jitsi moderator).
+	Moderator bool
+	// Publish may send audio and video.
+	Publish bool
+	// Subscribe may receive the others' audio and video.
+	Subscribe bool
+	// PublishData may send data messages and chat.
+	PublishData bool
+	// ScreenShare may share a screen; implies nothing without Publish.
+	ScreenShare bool
+	// Hidden is not shown to the other participants.
+	Hidden bool
+	// Record may record from the client, where the vendor's client records.
+	Record bool
+	// Waiting holds the participant on entry until a moderator admits them: a provider with a
+	// server-side hold withholds Publish, Subscribe and PublishData until Admitter.Admit; one
+	// without shows a waiting (prejoin) step instead.
+	Waiting bool
+}
+
 // TokenRequest is what the Service asks a provider to sign. The Service has validated every
 // field before a provider sees it.
 type TokenRequest struct {
@@ -61,8 +89,11 @@ type TokenRequest struct {
 	Room string
 	// UserID identifies the participant to the provider (LiveKit identity, Jitsi user id).
 	UserID string
-	// Role decides the participant's permissions.
+	// Role is carried for display and for events (LiveKit metadata); it decides nothing:
+	// Grants do.
 	Role Role
+	// Grants are what the participant may do.
+	Grants Grants
 	// Info is shown to the other participants.
 	Info UserInfo
 	// TTL is how long the token is valid.
@@ -100,17 +131,20 @@ type Token struct {
 }
 
 // Provider is the contract one video vendor implements. A provider speaks its vendor's
-// protocol and knows nothing of appointments, affinity or fallback: the Service owns those.
+// protocol and knows nothing of appointments, roles, affinity or fallback: the Service owns
+// those and hands the provider neutral Grants.
 //
 // Every method must honour ctx and must not block past its deadline. Errors must not contain
 // tokens or secrets. An error that wraps ErrInvalidArgument means the request was wrong and is
 // not retried elsewhere; ErrUnauthenticated means the provider refused the configured
 // credentials; any other error is treated as the provider failing, and the Service fails over.
-// Implementations must be safe for concurrent use.
+// Implementations must be safe for concurrent use, and should assert the optional
+// capabilities they implement at compile time (var _ video.Recorder = (*Provider)(nil)).
+// videotest.RunProviderTests checks the contract.
 type Provider interface {
 	// Name returns the provider's stable name.
 	Name() ProviderName
-	// IssueToken signs a token for one participant of one room.
+	// IssueToken signs a token for one participant of one room, carrying req.Grants.
 	IssueToken(ctx context.Context, req TokenRequest) (*Token, error)
 	// CreateRoom prepares a room. It is idempotent: creating an existing room succeeds.
 	CreateRoom(ctx context.Context, room string) error
@@ -120,6 +154,15 @@ type Provider interface {
 	// Check probes the provider's health. It returns nil when the provider can serve, and an
 	// error (wrapping ErrUnauthenticated for refused credentials) when it cannot.
 	Check(ctx context.Context) error
+}
+
+// PolicySource is implemented by providers whose own configuration turns policy switches on
+// for their tokens (OPENVIDU_WAITING_ROOM, JITSI_ENABLE_WAITING_ROOM, JITSI_ENABLE_RECORDING).
+// The Service joins it with its own Policy for that provider alone; the Service, not the
+// provider, then decides the grants.
+type PolicySource interface {
+	// Policy returns the switches the provider's configuration turns on.
+	Policy() Policy
 }
 
 // Recorder is implemented by providers that can record a room from the server. The Service
@@ -134,7 +177,7 @@ type Recorder interface {
 // Admitter is implemented by providers with a server-side waiting room: Admit lets a waiting
 // participant publish and subscribe. The Service answers ErrUnsupported for the others.
 type Admitter interface {
-	// Admit grants userID in room the full participant permissions.
+	// Admit gives userID in room Publish, Subscribe and PublishData now.
 	Admit(ctx context.Context, room, userID string) error
 }
 

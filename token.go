@@ -70,7 +70,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		if m == nil {
 			continue // the cached pin's provider is confirmed down: read, and migrate, next round
 		}
-		tok, err := m.p.IssueToken(ctx, TokenRequest{Room: p.room, UserID: userID, Role: role, Info: info, TTL: s.cfg.TokenTTL})
+		tok, err := m.p.IssueToken(ctx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: info, TTL: s.cfg.TokenTTL})
 		if err != nil {
 			if errors.Is(err, ErrInvalidArgument) {
 				return nil, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}

@@ -116,7 +116,7 @@ func checkRecording(op string, rec Recording) error {
 		return invalidArg(op, "recording.location", "must be printable and at most 2048 bytes")
 	}
 	if rec.Provider != "" && !rec.Provider.Valid() {
-		return invalidArg(op, "recording.provider", `must be "openvidu" or "jitsi"`)
+		return invalidArg(op, "recording.provider", "must be a provider name")
 	}
 	if rec.SizeBytes < 0 {
 		return invalidArg(op, "recording.sizeBytes", "must not be negative")

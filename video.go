@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +25,7 @@ type Service struct {
 	rooms     *roomname.Deriver
 	f         *factory
 	onMigrate func(context.Context, MigrationNotice)
+	onClose   func() error
 	now       func() time.Time
 	pins      *pinCache
 
@@ -35,11 +35,12 @@ type Service struct {
 	closed atomic.Bool
 }
 
-// New returns a Service over the given providers; either may be nil (not configured). The
-// provider named by cfg.Provider is the primary and the other the fallback; given only one,
-// it serves alone. New validates cfg and fails on an invalid one. With cfg.Enabled false it
-// needs no provider, and every operation returns ErrDisabled.
-func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
+// New returns a Service over providers, in priority order: the one cfg.Provider
+// (VIDEO_PROVIDER) names comes first, the others follow in the order given. Any number of
+// providers of any names may be given, each at most once. New validates cfg and fails on an
+// invalid one. With cfg.Enabled false it needs no provider, and every operation returns
+// ErrDisabled.
+func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	const op = "New"
 	o := options{now: time.Now}
 	for _, opt := range opts {
@@ -54,44 +55,32 @@ func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	given, err := order(op, cfg.Provider, providers)
+	if cfg.Enabled && err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, now: o.now, pins: newPinCache(), ctx: ctx, cancel: cancel}
+	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, onClose: o.onClose, now: o.now, pins: newPinCache(), ctx: ctx, cancel: cancel}
+	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
 	if !cfg.Enabled {
-		s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
 		o.log.Info("video service initialised", slog.Bool("enabled", false))
 		return s, nil
 	}
 
-	var given []Provider
-	for _, p := range []Provider{first, second} {
-		if !isNil(p) {
-			given = append(given, p)
-		}
-	}
-	if len(given) == 0 {
-		cancel()
-		return nil, &Error{Op: op, Kind: ErrInvalidArgument, Field: "providers", Msg: "no provider given: pass the OpenVidu provider, the Jitsi provider, or both"}
-	}
-	if len(given) == 2 && given[0].Name() == given[1].Name() {
-		cancel()
-		return nil, &Error{Op: op, Kind: ErrInvalidArgument, Field: "providers", Msg: fmt.Sprintf("both providers are named %q", given[0].Name())}
-	}
-	if len(given) == 2 && given[1].Name() == cfg.Provider {
-		given[0], given[1] = given[1], given[0]
-	}
-
 	key := []byte(cfg.RoomKey.Reveal())
 	if len(key) == 0 {
-		key = make([]byte, MinRoomKeyLength)
+		key = make([]byte, minRoomKeyLength)
 		_, _ = rand.Read(key)
 		o.log.Warn("VIDEO_ROOM_KEY not set: room names use a random key of this process only; set it before running several replicas or restarting with live consultations",
 			slog.String("environment", string(cfg.Environment)))
 	}
 	s.rooms = roomname.New(key, cfg.RoomPrefix)
 
-	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
 	for _, p := range given {
-		m := &member{p: p, name: p.Name()}
+		m := &member{p: p, name: p.Name(), policy: cfg.Policy}
+		if ps, ok := p.(PolicySource); ok {
+			m.policy = m.policy.join(ps.Policy())
+		}
 		m.health = health.New(ctx, p.Check, health.Options{
 			Timeout:        cfg.Health.Timeout,
 			Interval:       cfg.Health.Interval,
@@ -106,33 +95,60 @@ func New(cfg Config, first, second Provider, opts ...Option) (*Service, error) {
 		}
 	}
 
-	attrs := []slog.Attr{slog.String("primary", string(s.f.members[0].name)), slog.String("fallback", string(s.FallbackProvider())),
-		slog.Any("config", cfg)}
-	if s.f.members[0].name != cfg.Provider {
-		o.log.LogAttrs(ctx, slog.LevelInfo, "configured primary provider not given, fallback serves alone",
-			slog.String("configured", string(cfg.Provider)), slog.String("serving", string(s.f.members[0].name)))
+	names := make([]string, len(s.f.members))
+	for i, m := range s.f.members {
+		names[i] = string(m.name)
 	}
-	o.log.LogAttrs(ctx, slog.LevelInfo, "video service initialised", attrs...)
+	if cfg.Provider != "" && s.f.members[0].name != cfg.Provider {
+		o.log.LogAttrs(ctx, slog.LevelWarn, "VIDEO_PROVIDER names a provider that was not given; the first given serves first",
+			slog.String("configured", string(cfg.Provider)), slog.String("serving", names[0]))
+	}
+	o.log.LogAttrs(ctx, slog.LevelInfo, "video service initialised", slog.String("primary", names[0]),
+		slog.String("fallback", string(s.FallbackProvider())), slog.Any("providers", names), slog.Any("config", cfg))
 	return s, nil
 }
 
-// isNil reports whether p is nil or an interface holding a nil pointer.
-func isNil(p Provider) bool {
-	if p == nil {
-		return true
+// order checks the providers (at least one, none nil, names well formed and distinct) and
+// moves the one named first, if given, to the front.
+func order(op string, first ProviderName, providers []Provider) ([]Provider, error) {
+	bad := func(msg string) error { return &Error{Op: op, Kind: ErrInvalidArgument, Field: "providers", Msg: msg} }
+	if len(providers) == 0 {
+		return nil, bad("no provider given: pass at least one, in priority order")
 	}
-	v := reflect.ValueOf(p)
-	return v.Kind() == reflect.Pointer && v.IsNil()
+	out := make([]Provider, 0, len(providers))
+	seen := make(map[ProviderName]bool, len(providers))
+	for i, p := range providers {
+		if p == nil {
+			return nil, bad(fmt.Sprintf("provider %d is nil", i))
+		}
+		name := p.Name()
+		if !name.Valid() {
+			return nil, bad(fmt.Sprintf("provider %d has a malformed name: lowercase letters, digits and '-', starting with a letter", i))
+		}
+		if seen[name] {
+			return nil, bad(fmt.Sprintf("two providers are named %q", name))
+		}
+		seen[name] = true
+		if name == first {
+			out = append([]Provider{p}, out...)
+		} else {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
-// Close stops background health probes and cancels probes in flight. Operations after
-// Close return ErrClosed. Close is idempotent.
+// Close stops background health probes, cancels probes in flight and runs the WithOnClose
+// function. Operations after Close return ErrClosed. Close is idempotent.
 func (s *Service) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
 	s.cancel()
 	s.wg.Wait()
+	if s.onClose != nil {
+		return s.onClose()
+	}
 	return nil
 }
 
@@ -162,7 +178,8 @@ func (s *Service) CurrentProvider() ProviderName {
 	return s.f.members[0].name
 }
 
-// FallbackProvider returns the fallback provider, or "" when one provider serves alone.
+// FallbackProvider returns the first fallback provider (the second in priority order), or ""
+// when one provider serves alone.
 func (s *Service) FallbackProvider() ProviderName {
 	if len(s.f.members) < 2 {
 		return ""
@@ -170,8 +187,8 @@ func (s *Service) FallbackProvider() ProviderName {
 	return s.f.members[1].name
 }
 
-// PrimaryProvider returns the primary provider: the one named by VIDEO_PROVIDER, or the only
-// one given. It returns "" when the Service is disabled.
+// PrimaryProvider returns the primary provider: the one named by VIDEO_PROVIDER, or the first
+// given. It returns "" when the Service is disabled.
 func (s *Service) PrimaryProvider() ProviderName {
 	if len(s.f.members) == 0 {
 		return ""

@@ -14,7 +14,7 @@ import (
 // A self-hosted Jitsi with token authentication: the link carries the token and the
 // display name.
 func ExampleNew() {
-	cfg := video.DefaultConfig().Jitsi // what video.LoadConfig() reads from JITSI_*
+	cfg := jitsi.DefaultConfig() // what jitsi.LoadConfig() reads from JITSI_*
 	cfg.Domain = "meet.example.com"
 	cfg.AppID = "teleconsult"
 	cfg.AppSecret = "the prosody app_secret"
@@ -24,7 +24,8 @@ func ExampleNew() {
 	}
 	tok, err := p.IssueToken(context.Background(), video.TokenRequest{
 		Room: "consult-demo", UserID: "doctor-1", Role: video.RoleDoctor, TTL: time.Hour,
-		Info: video.UserInfo{DisplayName: "Dr. Smith"},
+		Grants: video.Grants{Moderator: true, Publish: true, Subscribe: true, PublishData: true, ScreenShare: true},
+		Info:   video.UserInfo{DisplayName: "Dr. Smith"},
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -3,10 +3,9 @@ package jitsi
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 
-	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/httpget"
 )
 
 // Check implements video.Provider: the web front must serve config.js and prosody must
@@ -15,7 +14,7 @@ func (p *Provider) Check(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if p.cfg.HealthProbe == video.JitsiProbeOff {
+	if p.cfg.HealthProbe == ProbeOff {
 		return nil
 	}
 	if err := p.probe(ctx, p.cfg.HealthConfigPath, "web front"); err != nil {
@@ -25,32 +24,16 @@ func (p *Provider) Check(ctx context.Context) error {
 }
 
 func (p *Provider) probe(ctx context.Context, path, what string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.healthBase+path, nil)
+	status, err := httpget.Status(ctx, p.client, p.healthBase+path)
 	if err != nil {
-		return fmt.Errorf("jitsi health: %s: %w", what, err)
+		return fmt.Errorf("jitsi health: %s: GET %s: %w", what, path, err)
 	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("jitsi health: %s: GET %s: %w", what, path, unwrapURLError(err))
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if status != http.StatusOK {
 		hint := ""
-		if resp.StatusCode == http.StatusBadGateway && path == p.cfg.HealthBOSHPath {
+		if status == http.StatusBadGateway && path == p.cfg.HealthBOSHPath {
 			hint = " (prosody is down)"
 		}
-		return fmt.Errorf("jitsi health: %s: GET %s: %s%s", what, path, resp.Status, hint)
+		return fmt.Errorf("jitsi health: %s: GET %s: %d %s%s", what, path, status, http.StatusText(status), hint)
 	}
 	return nil
-}
-
-// unwrapURLError drops the *url.Error wrapper, whose message repeats the whole URL.
-func unwrapURLError(err error) error {
-	if u, ok := err.(interface{ Unwrap() error }); ok {
-		if inner := u.Unwrap(); inner != nil {
-			return inner
-		}
-	}
-	return err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/videotest"
 )
 
 func TestCheckHealthyDeployment(t *testing.T) {
@@ -83,7 +84,7 @@ func TestCheckConnectionRefused(t *testing.T) {
 func TestCheckOffMeansConfigValid(t *testing.T) {
 	srv := newJitsiServer(t)
 	cfg := selfHosted(srv.URL)
-	cfg.HealthProbe = video.JitsiProbeOff
+	cfg.HealthProbe = ProbeOff
 	p := newProvider(t, cfg)
 	require.NoError(t, p.Check(context.Background()))
 	assert.Zero(t, srv.requests.Load(), "no request when the probe is off")
@@ -94,11 +95,9 @@ func TestCheckOffMeansConfigValid(t *testing.T) {
 
 func TestCheckThroughTheService(t *testing.T) {
 	srv := newJitsiServer(t)
-	cfg := video.DefaultConfig()
-	cfg.RoomKey = "a room key of at least thirty-two bytes"
-	cfg.Jitsi = selfHosted(srv.URL)
-	p := newProvider(t, cfg.Jitsi)
-	svc, err := video.New(cfg, nil, p)
+	cfg := videotest.Config()
+	p := newProvider(t, selfHosted(srv.URL))
+	svc, err := video.New(cfg, []video.Provider{p})
 	require.NoError(t, err)
 	defer svc.Close()
 	h := svc.Health(context.Background())
@@ -106,7 +105,7 @@ func TestCheckThroughTheService(t *testing.T) {
 	assert.Equal(t, video.HealthUp, h.Providers[0].State)
 
 	srv.boshStatus.Store(http.StatusBadGateway)
-	svc2, err := video.New(cfg, nil, p)
+	svc2, err := video.New(cfg, []video.Provider{p})
 	require.NoError(t, err)
 	defer svc2.Close()
 	h = svc2.Health(context.Background())

@@ -87,8 +87,8 @@ func newJitsiServer(t *testing.T) *jitsiServer {
 	return s
 }
 
-func selfHosted(base string) video.JitsiConfig {
-	cfg := video.DefaultConfig().Jitsi
+func selfHosted(base string) Config {
+	cfg := DefaultConfig()
 	cfg.Domain = "meet.example.com"
 	cfg.BaseURL = base
 	cfg.AppID = testAppID
@@ -96,8 +96,8 @@ func selfHosted(base string) video.JitsiConfig {
 	return cfg
 }
 
-func jaas(t testing.TB, base string) video.JitsiConfig {
-	cfg := video.DefaultConfig().Jitsi
+func jaas(t testing.TB, base string) Config {
+	cfg := DefaultConfig()
 	cfg.BaseURL = base
 	cfg.AppID = jaasAppID
 	cfg.JaaSKeyID = jaasKeyID
@@ -105,7 +105,7 @@ func jaas(t testing.TB, base string) video.JitsiConfig {
 	return cfg
 }
 
-func newProvider(t testing.TB, cfg video.JitsiConfig, opts ...Option) *Provider {
+func newProvider(t testing.TB, cfg Config, opts ...Option) *Provider {
 	p, err := New(cfg, append([]Option{WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
 	require.NoError(t, err)
 	require.NotNil(t, p)

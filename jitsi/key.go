@@ -6,13 +6,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
-
-	video "github.com/teleconsult/video"
 )
 
 // loadKey returns the JaaS RSA private key from the PEM in cfg or the file it names. Its
 // errors name the variable and never show key material.
-func loadKey(cfg video.JitsiConfig) (*rsa.PrivateKey, error) {
+func loadKey(cfg Config) (*rsa.PrivateKey, error) {
 	field, data := "JITSI_JAAS_PRIVATE_KEY", []byte(cfg.JaaSPrivateKey.Reveal())
 	if cfg.JaaSPrivateKeyFile != "" {
 		field = "JITSI_JAAS_PRIVATE_KEY_FILE"
@@ -23,28 +21,24 @@ func loadKey(cfg video.JitsiConfig) (*rsa.PrivateKey, error) {
 			if errors.As(err, &pe) {
 				msg += ": " + pe.Err.Error()
 			}
-			return nil, configErr(field, msg)
+			return nil, configErr("New", field, msg)
 		}
 		data = b
 	}
 	block, _ := pem.Decode(data)
 	if block == nil {
-		return nil, configErr(field, "not a PEM-encoded key")
+		return nil, configErr("New", field, "not a PEM-encoded key")
 	}
 	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return nil, configErr(field, "not an RSA private key: JaaS signs with RS256")
+			return nil, configErr("New", field, "not an RSA private key: JaaS signs with RS256")
 		}
 		return rk, nil
 	}
 	k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, configErr(field, "not an RSA private key in PKCS#1 or PKCS#8 form: JaaS signs with RS256")
+		return nil, configErr("New", field, "not an RSA private key in PKCS#1 or PKCS#8 form: JaaS signs with RS256")
 	}
 	return k, nil
-}
-
-func configErr(field, msg string) error {
-	return &video.Error{Op: "jitsi.New", Kind: video.ErrInvalidConfig, Provider: video.ProviderJitsi, Field: field, Msg: msg}
 }

@@ -71,6 +71,7 @@ func TestWaitingRoomAndObserverOverrides(t *testing.T) {
 	}
 	for role, overrides := range want {
 		req := request(role)
+		req.Grants = p.Policy().Grants(role) // as the Service decides with JITSI_ENABLE_WAITING_ROOM
 		req.Info = video.UserInfo{DisplayName: "X"}
 		tok, err := p.IssueToken(context.Background(), req)
 		require.NoError(t, err)

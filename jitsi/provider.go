@@ -23,7 +23,7 @@ const notBeforeSkew = 30 * time.Second
 
 // Provider is the Jitsi Meet provider. It is safe for concurrent use.
 type Provider struct {
-	cfg        video.JitsiConfig
+	cfg        Config
 	linkBase   string // where rooms are: base[/tenant], or the JaaS base with the app ID
 	serverURL  string
 	healthBase string
@@ -53,12 +53,14 @@ func WithHTTPClient(c *http.Client) Option { return func(p *Provider) { p.client
 // WithClock makes tokens use now instead of time.Now; for tests.
 func WithClock(now func() time.Time) Option { return func(p *Provider) { p.now = now } }
 
-// New returns the Jitsi provider for cfg. When cfg is not configured (no domain, base URL
-// or JaaS key) it returns nil and no error, so the application's wiring stays the same
-// whether Jitsi is used or not: video.New treats a nil provider as absent.
-func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
-	if !cfg.Configured() {
-		return nil, nil
+// The capabilities the provider has beyond video.Provider.
+var _ video.PolicySource = (*Provider)(nil)
+
+// New returns the Jitsi provider for cfg, which must be configured and valid (Config.Validate):
+// an unconfigured Config is an error naming JITSI_DOMAIN.
+func New(cfg Config, opts ...Option) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	p := &Provider{cfg: cfg, now: time.Now, log: slog.Default()}
 	for _, o := range opts {
@@ -67,29 +69,10 @@ func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
 	if p.client == nil {
 		p.client = &http.Client{Timeout: 30 * time.Second}
 	}
-	if p.cfg.Audience == "" {
-		p.cfg.Audience = video.DefaultJitsiAudience
-	}
-	if p.cfg.Subject == "" {
-		p.cfg.Subject = video.DefaultJitsiSubject
-	}
-	if p.cfg.HealthProbe == "" {
-		p.cfg.HealthProbe = video.JitsiProbeHTTP
-	}
-	if p.cfg.HealthConfigPath == "" {
-		p.cfg.HealthConfigPath = video.DefaultJitsiConfigPath
-	}
-	if p.cfg.HealthBOSHPath == "" {
-		p.cfg.HealthBOSHPath = video.DefaultJitsiBOSHPath
-	}
 
 	base := "https://" + cfg.Domain
 	switch {
 	case cfg.BaseURL != "":
-		u, err := url.Parse(cfg.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, configErr("JITSI_BASE_URL", "must be an http or https URL")
-		}
 		base = strings.TrimRight(cfg.BaseURL, "/")
 	case cfg.Domain == "" && cfg.JaaS():
 		base = JaaSBaseURL
@@ -101,9 +84,6 @@ func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
 
 	switch {
 	case cfg.JaaS():
-		if cfg.AppID == "" {
-			return nil, configErr("JITSI_APP_ID", "required with JITSI_JAAS_KEY_ID")
-		}
 		key, err := loadKey(cfg)
 		if err != nil {
 			return nil, err
@@ -113,9 +93,6 @@ func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
 		p.issuer, p.audience, p.subject = "chat", "jitsi", cfg.AppID
 		p.linkBase = base + "/" + url.PathEscape(cfg.AppID)
 	case cfg.AppSecret.IsSet():
-		if cfg.AppID == "" {
-			return nil, configErr("JITSI_APP_ID", "required with JITSI_APP_SECRET")
-		}
 		p.method, p.key = jwt.SigningMethodHS256, []byte(cfg.AppSecret.Reveal())
 		p.issuer, p.audience, p.subject = cfg.AppID, p.cfg.Audience, p.cfg.Subject
 	default:
@@ -127,7 +104,13 @@ func New(cfg video.JitsiConfig, opts ...Option) (*Provider, error) {
 }
 
 // Name implements video.Provider.
-func (p *Provider) Name() video.ProviderName { return video.ProviderJitsi }
+func (p *Provider) Name() video.ProviderName { return Name }
+
+// Policy implements video.PolicySource: JITSI_ENABLE_WAITING_ROOM and JITSI_ENABLE_RECORDING
+// turn the waiting room and client recording on here.
+func (p *Provider) Policy() video.Policy {
+	return video.Policy{WaitingRoom: p.cfg.EnableWaitingRoom, ClientRecording: p.cfg.EnableRecording}
+}
 
 // Anonymous reports whether links carry no token (no app secret and not JaaS).
 func (p *Provider) Anonymous() bool { return p.anonymous }
@@ -159,12 +142,12 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 			IssuedAt: now.Unix(), NotBefore: now.Add(-notBeforeSkew).Unix(), Expiry: exp.Unix(),
 			Context: tokenContext{
 				User: tokenUser{ID: req.UserID, Name: req.Info.DisplayName, Email: req.Info.Email,
-					Avatar: req.Info.AvatarURL, Moderator: boolString(req.Role == video.RoleDoctor)},
+					Avatar: req.Info.AvatarURL, Moderator: boolString(req.Grants.Moderator)},
 				Features: tokenFeatures{
-					Recording:     boolString(req.Role == video.RoleDoctor && p.cfg.EnableRecording),
+					Recording:     boolString(req.Grants.Record),
 					Livestreaming: "false",
 					OutboundCall:  "false",
-					ScreenSharing: boolString(req.Role != video.RoleObserver),
+					ScreenSharing: boolString(req.Grants.ScreenShare),
 				},
 			},
 		}
@@ -185,7 +168,8 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	}, nil
 }
 
-// overrides are the config overrides of a participant's link.
+// overrides are the config overrides of a participant's link: the grants a Jitsi token
+// cannot carry, carried as the client's settings.
 func (p *Provider) overrides(req video.TokenRequest) []override {
 	var o []override
 	if req.Info.DisplayName != "" {
@@ -194,10 +178,10 @@ func (p *Provider) overrides(req video.TokenRequest) []override {
 	if req.Info.Email != "" {
 		o = append(o, override{"userInfo.email", jsonString(req.Info.Email)})
 	}
-	switch {
-	case req.Role == video.RolePatient && p.cfg.EnableWaitingRoom:
+	if req.Grants.Waiting { // Jitsi has no server-side hold: a waiting step before the call
 		o = append(o, override{"config.prejoinConfig.enabled", jsonTrue}, override{"config.prejoinPageEnabled", jsonTrue})
-	case req.Role == video.RoleObserver:
+	}
+	if !req.Grants.Publish { // Jitsi cannot forbid publishing: start with nothing sent
 		o = append(o, override{"config.startWithAudioMuted", jsonTrue}, override{"config.startWithVideoMuted", jsonTrue})
 	}
 	return o

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/videotest"
 )
 
 // FuzzServiceToken feeds arbitrary appointment IDs, user IDs and display names through the
@@ -17,15 +18,13 @@ func FuzzServiceToken(f *testing.F) {
 	f.Add("appointment-1", "user-1", "Dr. \"Q\" & Co #1 😀")
 	f.Add("", "u", "")
 	f.Add("a b", "u\x00", "\xff")
-	cfg := video.DefaultConfig()
-	cfg.RoomKey = "a room key of at least thirty-two bytes"
-	cfg.Jitsi = selfHosted("https://meet.example.com")
-	cfg.Jitsi.HealthProbe = video.JitsiProbeOff
-	p, err := New(cfg.Jitsi, WithClock(fixedClock))
+	jcfg := selfHosted("https://meet.example.com")
+	jcfg.HealthProbe = ProbeOff
+	p, err := New(jcfg, WithClock(fixedClock))
 	if err != nil {
 		f.Fatal(err)
 	}
-	svc, err := video.New(cfg, nil, p, video.WithClock(fixedClock))
+	svc, err := video.New(videotest.Config(), []video.Provider{p}, video.WithClock(fixedClock))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -18,13 +18,13 @@ import (
 const room = "consult-abcdefghijklmnopqrstuvwxyz234567"
 
 func request(role video.Role) video.TokenRequest {
-	return video.TokenRequest{Room: room, UserID: "user-" + string(role), Role: role, TTL: 90 * time.Minute,
+	return video.TokenRequest{Room: room, UserID: "user-" + string(role), Role: role, Grants: video.Policy{}.Grants(role), TTL: 90 * time.Minute,
 		Info: video.UserInfo{DisplayName: "Dr. \"Q\" & Co #1 😀", Email: "q@example.com", AvatarURL: "https://example.com/a.png"}}
 }
 
 func TestTokensPassTheVerifierForEveryRoleAndMode(t *testing.T) {
 	modes := map[string]struct {
-		cfg video.JitsiConfig
+		cfg Config
 		v   verifier
 		iss string
 		sub string
@@ -37,7 +37,9 @@ func TestTokensPassTheVerifierForEveryRoleAndMode(t *testing.T) {
 			m.cfg.EnableRecording = recording
 			p := newProvider(t, m.cfg, WithClock(fixedClock))
 			for _, role := range []video.Role{video.RoleDoctor, video.RolePatient, video.RoleObserver} {
-				tok, err := p.IssueToken(context.Background(), request(role))
+				req := request(role)
+				req.Grants = p.Policy().Grants(role) // as the Service decides with JITSI_ENABLE_RECORDING
+				tok, err := p.IssueToken(context.Background(), req)
 				require.NoError(t, err, "%s %s", name, role)
 				c, err := m.v.verify(tok.Token, room)
 				require.NoError(t, err, "%s %s", name, role)
@@ -137,7 +139,7 @@ func TestIssueTokenRejectsRoomsJitsiWouldNotMatch(t *testing.T) {
 
 func TestAnonymousLinksWarnAndCarryNoToken(t *testing.T) {
 	var logs logBuffer
-	cfg := video.DefaultConfig().Jitsi
+	cfg := DefaultConfig()
 	cfg.Domain = "meet.jit.si"
 	p, err := New(cfg, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	require.NoError(t, err)
@@ -151,9 +153,12 @@ func TestAnonymousLinksWarnAndCarryNoToken(t *testing.T) {
 	assert.True(t, strings.HasPrefix(tok.JoinURL, "https://meet.jit.si/"+room+"#userInfo.displayName="), tok.JoinURL)
 }
 
-func TestNotConfiguredReturnsNil(t *testing.T) {
-	p, err := New(video.JitsiConfig{})
-	require.NoError(t, err)
+func TestNotConfiguredIsAnError(t *testing.T) {
+	p, err := New(Config{})
+	require.ErrorIs(t, err, video.ErrInvalidConfig)
+	var verr *video.Error
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "JITSI_DOMAIN", verr.Field)
 	assert.Nil(t, p)
 }
 

@@ -12,7 +12,7 @@ import (
 
 // BenchmarkIssueToken is the provider alone; internal/faultlab compares the Service with the raw signer.
 func BenchmarkIssueToken(b *testing.B) {
-	cfg := video.DefaultConfig().OpenVidu
+	cfg := openvidu.DefaultConfig()
 	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:7880", testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
 	p, err := openvidu.New(cfg)
 	if err != nil {

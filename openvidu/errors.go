@@ -1,7 +1,6 @@
 package openvidu
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -16,18 +15,14 @@ func classify(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("openvidu: %s: %w", op, err)
-	}
 	var te twirp.Error
-	if errors.As(err, &te) {
+	if errors.As(err, &te) { // the twirp.Error stays reachable with errors.As
 		switch te.Code() {
 		case twirp.Unauthenticated, twirp.PermissionDenied:
-			return fmt.Errorf("openvidu: %s: %w (%s: check OPENVIDU_API_KEY and OPENVIDU_SECRET)", op, video.ErrUnauthenticated, te.Code())
+			return fmt.Errorf("openvidu: %s: %w (check OPENVIDU_API_KEY and OPENVIDU_SECRET): %w", op, video.ErrUnauthenticated, err)
 		case twirp.InvalidArgument, twirp.Malformed, twirp.OutOfRange:
-			return fmt.Errorf("openvidu: %s: %w: %s", op, video.ErrInvalidArgument, te.Msg())
+			return fmt.Errorf("openvidu: %s: %w: %w", op, video.ErrInvalidArgument, err)
 		}
-		return fmt.Errorf("openvidu: %s: %s: %s", op, te.Code(), te.Msg())
 	}
 	return fmt.Errorf("openvidu: %s: %w", op, err)
 }

@@ -12,7 +12,7 @@ import (
 
 // A token for a doctor: signed locally, no server call.
 func ExampleNew() {
-	cfg := video.DefaultConfig().OpenVidu // what video.LoadConfig() reads from OPENVIDU_*
+	cfg := openvidu.DefaultConfig() // what video.LoadConfig() reads from OPENVIDU_*
 	cfg.URL, cfg.APIKey, cfg.Secret = "https://openvidu.example.com", "api-key", "api-secret"
 	p, err := openvidu.New(cfg)
 	if err != nil {

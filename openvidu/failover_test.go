@@ -9,9 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/testserver"
 	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 )
 
 // TestFailoverWithARealPrimary kills the livekit-server under a running Service, then starts
@@ -23,13 +25,13 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 	cfg.Health.Timeout = time.Second
 	cfg.Health.Interval = 100 * time.Millisecond
 	cfg.Health.RecoveryProbes = 3
-	cfg.Jitsi = video.DefaultConfig().Jitsi
+	cfg.Jitsi = jitsi.DefaultConfig()
 	cfg.Jitsi.Domain, cfg.Jitsi.AppID, cfg.Jitsi.AppSecret = "meet.example.com", "app", "jitsi-secret-of-the-test"
-	cfg.Jitsi.HealthProbe = video.JitsiProbeOff
+	cfg.Jitsi.HealthProbe = jitsi.ProbeOff
 	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)
 	notices := make(chan video.MigrationNotice, 16)
-	svc, err := video.New(cfg, newProvider(t, cfg.OpenVidu), jt,
+	svc, err := video.New(cfg.Config, []video.Provider{newProvider(t, cfg.OpenVidu), jt},
 		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { notices <- n }))
 	require.NoError(t, err)
 	defer svc.Close()
@@ -39,14 +41,14 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 
 	doc, err := svc.GenerateMeetingToken(c, "appt-fo", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
-	require.Equal(t, video.ProviderOpenVidu, doc.Provider)
+	require.Equal(t, openvidu.Name, doc.Provider)
 	mustJoin(t, doc)
 
 	lk.Kill()
 	eventually(t, func() bool { return health().State == video.HealthDown }, "the probe finds the primary down")
 	pat, err := svc.GenerateMeetingToken(c, "appt-fo", "pat", video.RolePatient, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, pat.Provider, "the appointment is re-pinned")
+	assert.Equal(t, jitsi.Name, pat.Provider, "the appointment is re-pinned")
 	n := <-notices
 	assert.Equal(t, "appt-fo", n.AppointmentID)
 	require.Len(t, n.Migration.Participants, 1)
@@ -54,17 +56,17 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 	doc2, err := svc.GenerateMeetingToken(c, "appt-fo", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
 	assert.Equal(t, pat.Room, doc2.Room)
-	assert.Equal(t, video.ProviderJitsi, doc2.Provider)
+	assert.Equal(t, jitsi.Name, doc2.Provider)
 
 	require.NoError(t, lk.Start())
 	probesAtRestart := cached().Probes
 	served := map[video.ProviderName]int{}
-	for i := 0; served[video.ProviderOpenVidu] == 0; i++ {
+	for i := 0; served[openvidu.Name] == 0; i++ {
 		require.Less(t, i, 2000, "the primary never came back")
 		tok, err := svc.GenerateMeetingToken(c, fmt.Sprintf("appt-after-%d", i), "doc", video.RoleDoctor, video.UserInfo{})
 		require.NoError(t, err, "no caller sees an error while the fallback serves")
 		served[tok.Provider]++
-		if tok.Provider == video.ProviderJitsi {
+		if tok.Provider == jitsi.Name {
 			time.Sleep(10 * time.Millisecond) // pace the requests; the probes run on their own schedule
 		}
 	}
@@ -73,9 +75,9 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 	// Three consecutive good probes; one of them may have been in flight (at most one: probes
 	// are coalesced) while the server came back, and so started before probesAtRestart was read.
 	assert.GreaterOrEqual(t, h.Probes-probesAtRestart, int64(2), "back only after three consecutive good probes")
-	assert.Positive(t, served[video.ProviderJitsi], "new appointments went to Jitsi until then")
+	assert.Positive(t, served[jitsi.Name], "new appointments went to Jitsi until then")
 	again, err := svc.GenerateMeetingToken(c, "appt-fo", "pat", video.RolePatient, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, again.Provider, "a re-pinned appointment stays where it is")
-	t.Logf("after restart: %d tokens from jitsi before the primary came back after %d probes", served[video.ProviderJitsi], h.Probes-probesAtRestart)
+	assert.Equal(t, jitsi.Name, again.Provider, "a re-pinned appointment stays where it is")
+	t.Logf("after restart: %d tokens from jitsi before the primary came back after %d probes", served[jitsi.Name], h.Probes-probesAtRestart)
 }

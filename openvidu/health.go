@@ -3,11 +3,11 @@ package openvidu
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/livekit/protocol/livekit"
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/httpget"
 )
 
 // Check implements video.Provider: an HTTP health endpoint answers 200 (GET /twirp/health on
@@ -44,18 +44,5 @@ func (p *Provider) httpHealth(ctx context.Context) error {
 }
 
 func (p *Provider) get(ctx context.Context, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.httpURL+path, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		if u, ok := err.(interface{ Unwrap() error }); ok && u.Unwrap() != nil {
-			err = u.Unwrap() // the *url.Error repeats the URL
-		}
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	return httpget.Status(ctx, p.client, p.httpURL+path)
 }

@@ -2,12 +2,16 @@ package openvidu_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twitchtv/twirp"
+
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/jitsi"
 	"github.com/teleconsult/video/openvidu"
 	"github.com/teleconsult/video/videotest"
 )
@@ -29,10 +33,7 @@ func TestWrongSecretIsMisconfiguredNotDown(t *testing.T) {
 	require.ErrorIs(t, err, video.ErrUnauthenticated)
 	assert.NotContains(t, err.Error(), "not-the-secret")
 
-	scfg := serviceConfig(lk)
-	scfg.OpenVidu = cfg
-	scfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com"}
-	svc, err := video.New(scfg, newProvider(t, cfg), videotest.NewProvider(video.ProviderJitsi))
+	svc, err := video.New(serviceConfig(lk).Config, []video.Provider{newProvider(t, cfg), videotest.NewProvider(jitsi.Name)})
 	require.NoError(t, err)
 	defer svc.Close()
 	h := svc.Health(context.Background())
@@ -40,11 +41,11 @@ func TestWrongSecretIsMisconfiguredNotDown(t *testing.T) {
 	assert.Contains(t, h.Providers[0].LastError, "OPENVIDU_API_KEY")
 	tok, err := svc.GenerateMeetingToken(context.Background(), "appt-401", "doc", video.RoleDoctor, video.UserInfo{})
 	require.NoError(t, err)
-	assert.Equal(t, video.ProviderJitsi, tok.Provider, "a misconfigured primary is not used")
+	assert.Equal(t, jitsi.Name, tok.Provider, "a misconfigured primary is not used")
 }
 
 func TestCheckDownServer(t *testing.T) {
-	cfg := video.DefaultConfig().OpenVidu
+	cfg := openvidu.DefaultConfig()
 	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret"
 	p, err := openvidu.New(cfg)
 	require.NoError(t, err)
@@ -72,10 +73,10 @@ func TestRecordingWithoutEgressIsBounded(t *testing.T) {
 }
 
 func TestNewValidatesItsConfig(t *testing.T) {
-	p, err := openvidu.New(video.OpenViduConfig{})
-	require.NoError(t, err)
-	assert.Nil(t, p, "not configured: nil, no error")
-	for field, cfg := range map[string]video.OpenViduConfig{
+	p, err := openvidu.New(openvidu.Config{})
+	require.ErrorIs(t, err, video.ErrInvalidConfig, "not configured: an error naming OPENVIDU_URL")
+	assert.Nil(t, p)
+	for field, cfg := range map[string]openvidu.Config{
 		"OPENVIDU_URL":     {URL: "ftp://x", APIKey: "k", Secret: "s"},
 		"OPENVIDU_API_KEY": {URL: "wss://x", Secret: "s"},
 		"OPENVIDU_SECRET":  {URL: "wss://x", APIKey: "k"},
@@ -89,7 +90,7 @@ func TestNewValidatesItsConfig(t *testing.T) {
 }
 
 func TestServerAndJoinURLs(t *testing.T) {
-	cfg := video.DefaultConfig().OpenVidu
+	cfg := openvidu.DefaultConfig()
 	cfg.URL, cfg.APIKey, cfg.Secret = "https://ov.internal:7880", "k", "s"
 	p, err := openvidu.New(cfg)
 	require.NoError(t, err)
@@ -102,4 +103,29 @@ func TestServerAndJoinURLs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "wss://video.example.com", tok.ServerURL)
 	assert.Equal(t, "https://call.example.com/join?url=wss%3A%2F%2Fvideo.example.com&room=consult-x&token="+tok.Token, tok.JoinURL)
+}
+
+// The vendor's own errors stay reachable through the Service's single-kind errors: the
+// *url.Error of a probe that could not connect, and the twirp.Error of refused credentials.
+func TestVendorErrorsStayReachable(t *testing.T) {
+	cfg := openvidu.DefaultConfig()
+	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret"
+	down, err := openvidu.New(cfg)
+	require.NoError(t, err)
+	svc, err := video.New(videotest.Config(), []video.Provider{down})
+	require.NoError(t, err)
+	defer svc.Close()
+	_, err = svc.GenerateMeetingToken(context.Background(), "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.ErrorIs(t, err, video.ErrAllProvidersFailed)
+	var ue *url.Error
+	assert.ErrorAs(t, err, &ue, "the probe's *url.Error")
+
+	lk, _ := liveKit(t)
+	bad := ovConfig(lk)
+	bad.Secret = "not-the-secret"
+	err = newProvider(t, bad).CreateRoom(context.Background(), "r1")
+	require.ErrorIs(t, err, video.ErrUnauthenticated)
+	var te twirp.Error
+	require.ErrorAs(t, err, &te, "the twirp.Error")
+	assert.Equal(t, twirp.Unauthenticated, te.Code())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/testserver"
 )
@@ -51,9 +52,9 @@ func (c *client) publishAudio() error {
 	return err
 }
 
-func newService(t *testing.T, cfg video.Config) *video.Service {
+func newService(t *testing.T, cfg svcConfig) *video.Service {
 	t.Helper()
-	svc, err := video.New(cfg, newProvider(t, cfg.OpenVidu), nil)
+	svc, err := video.New(cfg.Config, []video.Provider{newProvider(t, cfg.OpenVidu)})
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	return svc

@@ -13,7 +13,7 @@ import (
 
 // Provider is the OpenVidu 3 provider. It is safe for concurrent use.
 type Provider struct {
-	cfg       video.OpenViduConfig
+	cfg       Config
 	httpURL   string // the API over http(s)
 	serverURL string // what clients connect to, ws(s)
 	rooms     *lksdk.RoomServiceClient
@@ -22,6 +22,15 @@ type Provider struct {
 	client    *http.Client
 	now       func() time.Time
 }
+
+// The capabilities the provider has beyond video.Provider.
+var (
+	_ video.Recorder          = (*Provider)(nil)
+	_ video.Admitter          = (*Provider)(nil)
+	_ video.ParticipantLister = (*Provider)(nil)
+	_ video.WebhookReceiver   = (*Provider)(nil)
+	_ video.PolicySource      = (*Provider)(nil)
+)
 
 // Option configures a Provider in New.
 type Option func(*Provider)
@@ -32,37 +41,16 @@ func WithHTTPClient(c *http.Client) Option { return func(p *Provider) { p.client
 // WithClock makes token expiries use now instead of time.Now; for tests.
 func WithClock(now func() time.Time) Option { return func(p *Provider) { p.now = now } }
 
-// New returns the OpenVidu provider for cfg. When cfg is not configured (no URL) it returns
-// nil and no error, so the application's wiring stays the same whether OpenVidu is used or
-// not: video.New treats a nil provider as absent.
-func New(cfg video.OpenViduConfig, opts ...Option) (*Provider, error) {
-	if !cfg.Configured() {
-		return nil, nil
+// New returns the OpenVidu provider for cfg, which must be configured and valid
+// (Config.Validate): an unconfigured Config is an error naming OPENVIDU_URL.
+func New(cfg Config, opts ...Option) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	u, err := url.Parse(cfg.URL)
-	if err != nil || u.Host == "" {
-		return nil, configErr("OPENVIDU_URL", "must be a ws, wss, http or https URL")
-	}
-	var httpScheme, wsScheme string
-	switch u.Scheme {
-	case "ws", "http":
+	u, _ := url.Parse(cfg.URL) // Validate parsed it
+	httpScheme, wsScheme := "https", "wss"
+	if u.Scheme == "ws" || u.Scheme == "http" {
 		httpScheme, wsScheme = "http", "ws"
-	case "wss", "https":
-		httpScheme, wsScheme = "https", "wss"
-	default:
-		return nil, configErr("OPENVIDU_URL", "scheme must be ws, wss, http or https")
-	}
-	if cfg.APIKey == "" {
-		return nil, configErr("OPENVIDU_API_KEY", "required with OPENVIDU_URL")
-	}
-	if !cfg.Secret.IsSet() {
-		return nil, configErr("OPENVIDU_SECRET", "required with OPENVIDU_URL")
-	}
-	if cfg.RecordingTimeout <= 0 {
-		cfg.RecordingTimeout = video.DefaultOpenViduRecordingTimeout
-	}
-	if cfg.RecordingFilepath == "" {
-		cfg.RecordingFilepath = video.DefaultOpenViduRecordingFilepath
 	}
 	base := strings.TrimRight(u.Host+u.Path, "/")
 	p := &Provider{
@@ -87,11 +75,10 @@ func New(cfg video.OpenViduConfig, opts ...Option) (*Provider, error) {
 }
 
 // Name implements video.Provider.
-func (p *Provider) Name() video.ProviderName { return video.ProviderOpenVidu }
+func (p *Provider) Name() video.ProviderName { return Name }
 
 // ServerURL returns the URL clients connect to.
 func (p *Provider) ServerURL() string { return p.serverURL }
 
-func configErr(field, msg string) error {
-	return &video.Error{Op: "openvidu.New", Kind: video.ErrInvalidConfig, Provider: video.ProviderOpenVidu, Field: field, Msg: msg}
-}
+// Policy implements video.PolicySource: OPENVIDU_WAITING_ROOM turns the waiting room on here.
+func (p *Provider) Policy() video.Policy { return video.Policy{WaitingRoom: p.cfg.WaitingRoom} }

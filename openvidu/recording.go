@@ -40,7 +40,7 @@ func (p *Provider) StopRecording(ctx context.Context, recordingID string) (*vide
 
 // recordingOf translates an egress into the library's Recording.
 func recordingOf(info *livekit.EgressInfo) *video.Recording {
-	rec := &video.Recording{ID: info.EgressId, Provider: video.ProviderOpenVidu, Error: info.Error}
+	rec := &video.Recording{ID: info.EgressId, Provider: Name, Error: info.Error}
 	switch info.Status {
 	case livekit.EgressStatus_EGRESS_COMPLETE:
 		rec.Status = video.RecordingComplete

@@ -12,9 +12,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/testserver"
+	"github.com/teleconsult/video/jitsi"
 	"github.com/teleconsult/video/openvidu"
+	"github.com/teleconsult/video/videotest"
 )
 
 // One livekit-server serves the package's tests; each test uses rooms of its own. Its
@@ -101,13 +104,13 @@ func TestMain(m *testing.M) {
 }
 
 // ovConfig is an OpenVidu configuration for lk.
-func ovConfig(lk *testserver.LiveKit) video.OpenViduConfig {
-	cfg := video.DefaultConfig().OpenVidu
+func ovConfig(lk *testserver.LiveKit) openvidu.Config {
+	cfg := openvidu.DefaultConfig()
 	cfg.URL, cfg.APIKey, cfg.Secret = lk.URL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
 	return cfg
 }
 
-func newProvider(t *testing.T, cfg video.OpenViduConfig) *openvidu.Provider {
+func newProvider(t *testing.T, cfg openvidu.Config) *openvidu.Provider {
 	t.Helper()
 	p, err := openvidu.New(cfg)
 	require.NoError(t, err)
@@ -115,12 +118,17 @@ func newProvider(t *testing.T, cfg video.OpenViduConfig) *openvidu.Provider {
 	return p
 }
 
+// svcConfig is a Service's configuration and its providers'.
+type svcConfig struct {
+	video.Config
+	OpenVidu openvidu.Config
+	Jitsi    jitsi.Config
+}
+
 // serviceConfig is a Service configuration with OpenVidu on lk.
-func serviceConfig(lk *testserver.LiveKit) video.Config {
-	cfg := video.DefaultConfig()
-	cfg.RoomKey = "openvidu tests' room key of 32+ bytes"
+func serviceConfig(lk *testserver.LiveKit) svcConfig {
+	cfg := svcConfig{Config: videotest.Config(), OpenVidu: ovConfig(lk)}
 	cfg.Health.Timeout = 2 * time.Second
-	cfg.OpenVidu = ovConfig(lk)
 	return cfg
 }
 

@@ -23,7 +23,7 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 		SetIdentity(req.UserID).
 		SetValidFor(req.TTL).
 		SetMetadata(`{"role":"` + string(req.Role) + `"}`).
-		SetVideoGrant(p.grant(req.Role, req.Room)).
+		SetVideoGrant(grant(req.Grants, req.Room)).
 		SetRoomConfig(p.roomConfig())
 	if req.Info.DisplayName != "" {
 		at.SetName(req.Info.DisplayName)
@@ -36,27 +36,19 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	return &video.Token{Token: tok, JoinURL: p.joinURL(req.Room, tok), ServerURL: p.serverURL, ExpiresAt: expires}, nil
 }
 
-// grant is the least a role needs in one room.
-func (p *Provider) grant(role video.Role, room string) *auth.VideoGrant {
-	g := &auth.VideoGrant{RoomJoin: true, Room: room}
-	switch role {
-	case video.RoleDoctor:
-		g.RoomAdmin = true
-		g.SetCanPublish(true)
-		g.SetCanSubscribe(true)
-		g.SetCanPublishData(true)
-	case video.RolePatient:
-		admitted := !p.cfg.WaitingRoom
-		g.SetCanPublish(admitted)
-		g.SetCanSubscribe(admitted)
-		g.SetCanPublishData(admitted)
-	case video.RoleObserver:
-		g.Hidden = true
-		g.SetCanPublish(false)
-		g.SetCanSubscribe(true)
-		g.SetCanPublishData(false)
+// grant translates the Service's grants into LiveKit's, for one room. A waiting participant
+// (Grants.Waiting) gets no publish, subscribe or data until Admit; without Grants.ScreenShare,
+// publishing is limited to the camera and the microphone.
+func grant(g video.Grants, room string) *auth.VideoGrant {
+	held := g.Waiting
+	vg := &auth.VideoGrant{RoomJoin: true, Room: room, RoomAdmin: g.Moderator, Hidden: g.Hidden}
+	vg.SetCanPublish(g.Publish && !held)
+	vg.SetCanSubscribe(g.Subscribe && !held)
+	vg.SetCanPublishData(g.PublishData && !held)
+	if g.Publish && !g.ScreenShare {
+		vg.SetCanPublishSources([]livekit.TrackSource{livekit.TrackSource_CAMERA, livekit.TrackSource_MICROPHONE})
 	}
-	return g
+	return vg
 }
 
 // roomConfig is what a room is created with, by CreateRoom or by the first join.

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/livekit/protocol/auth"
+
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/openvidu"
+	"github.com/teleconsult/video/videotest"
 )
 
 // FuzzWebhook posts arbitrary bodies to the Service's webhook handler, correctly signed and
@@ -22,20 +24,19 @@ func FuzzWebhook(f *testing.F) {
 	f.Add([]byte(`{"event":"egress_ended","egressInfo":{"egressId":"EG_1","roomName":"consult-x","status":"EGRESS_COMPLETE","fileResults":[{"location":"s3://x"}]}}`))
 	f.Add([]byte(`{"event":"room_finished","room":{"name":"consult-x"}}`))
 	f.Add([]byte(`not json`))
-	cfg := video.DefaultConfig()
-	cfg.RoomKey = "a room key of at least thirty-two bytes"
-	cfg.OpenVidu.URL, cfg.OpenVidu.APIKey, cfg.OpenVidu.Secret = "ws://127.0.0.1:1", "key", "webhook-fuzz-secret"
-	p, err := openvidu.New(cfg.OpenVidu)
+	cfg := openvidu.DefaultConfig()
+	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "key", "webhook-fuzz-secret"
+	p, err := openvidu.New(cfg)
 	if err != nil {
 		f.Fatal(err)
 	}
 	st := video.NewMemoryStore()
 	now := time.Now()
-	if _, _, err := st.Create(f.Context(), &video.Consultation{AppointmentID: "a1", Provider: video.ProviderOpenVidu,
+	if _, _, err := st.Create(f.Context(), &video.Consultation{AppointmentID: "a1", Provider: openvidu.Name,
 		Room: "consult-x", CreatedAt: now, StartedAt: now, StartedBy: "doc"}); err != nil {
 		f.Fatal(err) // a consultation for the fuzzed events to touch
 	}
-	svc, err := video.New(cfg, p, nil, video.WithStore(st))
+	svc, err := video.New(videotest.Config(), []video.Provider{p}, video.WithStore(st))
 	if err != nil {
 		f.Fatal(err)
 	}

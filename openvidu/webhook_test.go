@@ -15,6 +15,7 @@ import (
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/testserver"
 )

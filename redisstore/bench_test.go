@@ -13,8 +13,7 @@ import (
 func benchToken(b *testing.B, st video.Store, rt *roundTrips) {
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = roomKey
-	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: "secret"}
-	svc, err := video.New(cfg, videotest.NewProvider(video.ProviderOpenVidu), nil, video.WithStore(st))
+	svc, err := video.New(cfg, []video.Provider{videotest.NewProvider("openvidu")}, video.WithStore(st))
 	if err != nil {
 		b.Fatal(err)
 	}

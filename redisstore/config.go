@@ -4,9 +4,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/kelseyhightower/envconfig"
 	"github.com/redis/go-redis/v9"
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/envcfg"
 )
 
 // The defaults of Config.
@@ -22,24 +22,28 @@ type Config struct {
 	// carry a password, so it is a Secret.
 	URL video.Secret `envconfig:"REDIS_URL"`
 	// Prefix starts every key (VIDEO_REDIS_PREFIX, default "video:").
-	Prefix string `envconfig:"VIDEO_REDIS_PREFIX" default:"video:"`
+	Prefix string `envconfig:"VIDEO_REDIS_PREFIX"`
 	// Retention keeps an ended consultation this long after its last write
 	// (VIDEO_REDIS_RETENTION, default 168h).
-	Retention time.Duration `envconfig:"VIDEO_REDIS_RETENTION" default:"168h"`
+	Retention time.Duration `envconfig:"VIDEO_REDIS_RETENTION"`
 	// MaxAge keeps any other consultation this long after its last write
 	// (VIDEO_REDIS_MAX_AGE, default 720h).
-	MaxAge time.Duration `envconfig:"VIDEO_REDIS_MAX_AGE" default:"720h"`
+	MaxAge time.Duration `envconfig:"VIDEO_REDIS_MAX_AGE"`
 }
 
-// LoadConfig reads the Config from the environment; REDIS_URL is required.
+// DefaultConfig returns the defaults (no URL): LoadConfig starts from it.
+func DefaultConfig() Config {
+	return Config{Prefix: DefaultPrefix, Retention: DefaultRetention, MaxAge: DefaultMaxAge}
+}
+
+// LoadConfig reads REDIS_URL and the VIDEO_REDIS_* variables over DefaultConfig; REDIS_URL is
+// required. An error names the variable, never its value.
 func LoadConfig() (Config, error) {
-	var cfg Config
-	if err := envconfig.Process("", &cfg); err != nil {
-		var pe *envconfig.ParseError
-		if errors.As(err, &pe) {
-			return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Field: pe.KeyName, Msg: "not a valid " + pe.TypeName}
-		}
-		return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Msg: err.Error()}
+	cfg := DefaultConfig()
+	if err := envcfg.Process(&cfg); err != nil {
+		var bv *envcfg.BadValue
+		errors.As(err, &bv)
+		return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Field: bv.Var, Msg: bv.Msg}
 	}
 	return cfg, cfg.Validate()
 }

@@ -30,15 +30,12 @@ func newReplica(t *testing.T, st video.Store, tune func(*video.Config)) *replica
 	t.Helper()
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = roomKey
-	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: "secret"}
-	cfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com"}
 	if tune != nil {
 		tune(&cfg)
 	}
-	r := &replica{ov: videotest.NewProvider(video.ProviderOpenVidu), jt: videotest.NewProvider(video.ProviderJitsi),
+	r := &replica{ov: videotest.NewProvider("openvidu"), jt: videotest.NewProvider("jitsi"),
 		notices: make(chan video.MigrationNotice, 10000)}
-	svc, err := video.New(cfg, r.ov, r.jt, video.WithStore(st),
-		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.notices <- n }))
+	svc, err := video.New(cfg, []video.Provider{r.ov, r.jt}, video.WithStore(st), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.notices <- n }))
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	r.svc = svc
@@ -152,7 +149,7 @@ func TestReplicasNeverSplitAnAppointment(t *testing.T) {
 	}
 	assert.Equal(t, 0, split, "appointments whose doctor and patient hold tokens for different meetings")
 	assert.Positive(t, migrations, "the disagreeing replicas forced re-pins, whose notices were followed")
-	t.Logf("flips=%d migrations=%d pinned openvidu=%d jitsi=%d", flips.Load(), migrations, pinned[video.ProviderOpenVidu], pinned[video.ProviderJitsi])
+	t.Logf("flips=%d migrations=%d pinned openvidu=%d jitsi=%d", flips.Load(), migrations, pinned["openvidu"], pinned["jitsi"])
 }
 
 // TestRestartedReplicaLosesNothing replaces a replica by a new Service on the same Redis in

@@ -45,8 +45,9 @@ expire()
 return {'OK', redis.call('HGETALL', KEYS[1])}
 `)
 
-// participantScript folds a participant in if the pin is ARGV[3]/ARGV[4] and the
-// consultation has not ended. ARGV[5] is the participant's field prefix, ARGV[6] the issue
+// participantScript records one token issued to a participant, by the rule of
+// video.Consultation.AddParticipant, if the pin is ARGV[3]/ARGV[4] and the consultation has not
+// ended. ARGV[5] is the participant's field prefix, ARGV[6] the issue
 // time in microseconds.
 var participantScript = redis.NewScript(expire + `
 local h = redis.call('HMGET', KEYS[1], 'v', 'provider', 'room', 'ended')
@@ -61,7 +62,10 @@ if h[2] ~= ARGV[3] or h[3] ~= ARGV[4] then
 end
 local p = ARGV[5]
 redis.call('HSET', KEYS[1], p .. 'provider', ARGV[3], p .. 'room', ARGV[4])
-redis.call('HSETNX', KEYS[1], p .. 'first', ARGV[6])
+local first = redis.call('HGET', KEYS[1], p .. 'first')
+if not first or tonumber(ARGV[6]) < tonumber(first) then
+  redis.call('HSET', KEYS[1], p .. 'first', ARGV[6])
+end
 local last = redis.call('HGET', KEYS[1], p .. 'last')
 if not last or tonumber(ARGV[6]) > tonumber(last) then
   redis.call('HSET', KEYS[1], p .. 'last', ARGV[6])

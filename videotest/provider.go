@@ -2,11 +2,16 @@ package videotest
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,54 +29,76 @@ const (
 	OpCheck          Op = "Check"
 	OpStartRecording Op = "StartRecording"
 	OpStopRecording  Op = "StopRecording"
+	OpAdmit          Op = "Admit"
+	OpParticipants   Op = "Participants"
+	OpReceiveWebhook Op = "ReceiveWebhook"
 )
 
-// ErrFakeDown is what a fake Provider's Check returns after SetHealthy(false).
+// ops lists every operation, for FailAll.
+var ops = []Op{OpIssueToken, OpCreateRoom, OpEndRoom, OpCheck, OpStartRecording, OpStopRecording, OpAdmit, OpParticipants, OpReceiveWebhook}
+
+// ErrFakeDown is what a fake Provider's calls return after SetHealthy(false).
 var ErrFakeDown = errors.New("videotest: provider scripted down")
 
-// Provider is a fake video.Provider (and video.Recorder) whose health, errors and latency a
-// test scripts, and which records every call. Its tokens are opaque strings; Lookup tells
-// which request a token was issued for. It is safe for concurrent use.
+// Provider is a fake video.Provider with every optional capability (Recorder, Admitter,
+// ParticipantLister, WebhookReceiver), whose health, errors and latency a test scripts, and
+// which records every call. Its tokens are opaque strings: Lookup tells which request (and so
+// which grants) a token was issued for, and Join connects a participant with one. It is safe
+// for concurrent use.
 type Provider struct {
 	name video.ProviderName
 
-	mu         sync.Mutex
-	checkErr   error
-	errs       map[Op]error
-	latency    time.Duration
-	gate       chan struct{}
-	calls      map[Op]int
-	checks     int
-	maxChecks  int
-	rooms      map[string]bool
-	tokens     map[string]video.TokenRequest
-	recordings map[string]*video.Recording
-	seq        int
+	mu           sync.Mutex
+	down         bool
+	checkErr     error
+	errs         map[Op]error
+	latency      time.Duration
+	gate         chan struct{}
+	calls        map[Op]int
+	checks       int
+	maxChecks    int
+	rooms        map[string]bool
+	tokens       map[string]video.TokenRequest
+	recordings   map[string]*video.Recording
+	participants map[string][]video.LiveParticipant // by room
+	seq          int
 }
 
-// NewProvider returns a healthy fake provider with the given name.
+// The capabilities a fake has, so a drifted signature fails the build.
+var (
+	_ video.Provider          = (*Provider)(nil)
+	_ video.Recorder          = (*Provider)(nil)
+	_ video.Admitter          = (*Provider)(nil)
+	_ video.ParticipantLister = (*Provider)(nil)
+	_ video.WebhookReceiver   = (*Provider)(nil)
+)
+
+// NewProvider returns a healthy fake provider with the given name (any video.ProviderName).
 func NewProvider(name video.ProviderName) *Provider {
 	return &Provider{
-		name:       name,
-		errs:       make(map[Op]error),
-		calls:      make(map[Op]int),
-		rooms:      make(map[string]bool),
-		tokens:     make(map[string]video.TokenRequest),
-		recordings: make(map[string]*video.Recording),
+		name:         name,
+		errs:         make(map[Op]error),
+		calls:        make(map[Op]int),
+		rooms:        make(map[string]bool),
+		tokens:       make(map[string]video.TokenRequest),
+		recordings:   make(map[string]*video.Recording),
+		participants: make(map[string][]video.LiveParticipant),
 	}
 }
 
-// SetHealthy makes Check succeed (true) or fail with ErrFakeDown (false).
+// SetHealthy(false) takes the provider down: its health probe and every call fail with
+// ErrFakeDown, so the very next request that reaches it marks it down and fails over, with no
+// clock and no sleep. SetHealthy(true) brings it back; the Service then serves new
+// appointments from it after its recovery probes (advance the WithClock clock past the health
+// interval to run them).
 func (p *Provider) SetHealthy(ok bool) {
-	if ok {
-		p.SetCheckError(nil)
-	} else {
-		p.SetCheckError(ErrFakeDown)
-	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = !ok
 }
 
-// SetCheckError makes Check return err (nil: healthy). Wrap video.ErrUnauthenticated to
-// play refused credentials.
+// SetCheckError makes the health probe alone return err (nil: healthy), while calls still
+// work: a broken health endpoint. Wrap video.ErrUnauthenticated to play refused credentials.
 func (p *Provider) SetCheckError(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -95,7 +122,7 @@ func (p *Provider) Fail(op Op, err error) {
 
 // FailAll makes every operation, Check included, return err; nil heals them all.
 func (p *Provider) FailAll(err error) {
-	for _, op := range []Op{OpIssueToken, OpCreateRoom, OpEndRoom, OpCheck, OpStartRecording, OpStopRecording} {
+	for _, op := range ops {
 		p.Fail(op, err)
 	}
 }
@@ -170,7 +197,8 @@ func (p *Provider) RoomEnded(room string) bool {
 	return ok && !open
 }
 
-// Lookup returns the request a token of this provider was issued for.
+// Lookup returns the request a token of this provider was issued for: its room, user, role
+// and grants.
 func (p *Provider) Lookup(token string) (video.TokenRequest, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -178,11 +206,39 @@ func (p *Provider) Lookup(token string) (video.TokenRequest, bool) {
 	return req, ok
 }
 
+// Join connects a participant with a token this provider issued, as a client would: the
+// participant then appears in Participants with the token's grants (a waiting one with no
+// publish or subscribe until Admit). A token of another provider is refused.
+func (p *Provider) Join(token string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	req, ok := p.tokens[token]
+	if !ok {
+		return fmt.Errorf("%w: videotest: not a token of %s", video.ErrUnauthenticated, p.name)
+	}
+	g := req.Grants
+	lp := video.LiveParticipant{UserID: req.UserID, Name: req.Info.DisplayName, Role: req.Role, JoinedAt: time.Now(),
+		CanPublish: g.Publish && !g.Waiting, CanSubscribe: g.Subscribe && !g.Waiting, Hidden: g.Hidden}
+	ps := slices.DeleteFunc(p.participants[req.Room], func(q video.LiveParticipant) bool { return q.UserID == req.UserID })
+	p.participants[req.Room] = append(ps, lp)
+	return nil
+}
+
+// Leave disconnects userID from room.
+func (p *Provider) Leave(room, userID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.participants[room] = slices.DeleteFunc(p.participants[room], func(q video.LiveParticipant) bool { return q.UserID == userID })
+}
+
 // begin counts a call, waits the scripted latency and returns the scripted error.
 func (p *Provider) begin(ctx context.Context, op Op) error {
 	p.mu.Lock()
 	p.calls[op]++
 	latency, err := p.latency, p.errs[op]
+	if p.down {
+		err = ErrFakeDown
+	}
 	p.mu.Unlock()
 	return wait(ctx, latency, err)
 }
@@ -195,15 +251,8 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	if err := p.begin(ctx, OpIssueToken); err != nil {
 		return nil, err
 	}
-	switch {
-	case req.Room == "" || req.Room == "*":
-		return nil, fmt.Errorf("%w: room must name one room", video.ErrInvalidArgument)
-	case req.UserID == "":
-		return nil, fmt.Errorf("%w: user ID must not be empty", video.ErrInvalidArgument)
-	case !req.Role.Valid():
-		return nil, fmt.Errorf("%w: unknown role", video.ErrInvalidArgument)
-	case req.TTL <= 0:
-		return nil, fmt.Errorf("%w: TTL must be positive", video.ErrInvalidArgument)
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -232,7 +281,7 @@ func (p *Provider) CreateRoom(ctx context.Context, room string) error {
 	return nil
 }
 
-// EndRoom implements video.Provider.
+// EndRoom implements video.Provider: the room closes and everyone in it is disconnected.
 func (p *Provider) EndRoom(ctx context.Context, room string) error {
 	if err := p.begin(ctx, OpEndRoom); err != nil {
 		return err
@@ -242,6 +291,7 @@ func (p *Provider) EndRoom(ctx context.Context, room string) error {
 	if _, ok := p.rooms[room]; ok {
 		p.rooms[room] = false
 	}
+	delete(p.participants, room)
 	return nil
 }
 
@@ -252,6 +302,9 @@ func (p *Provider) Check(ctx context.Context) error {
 	p.checks++
 	p.maxChecks = max(p.maxChecks, p.checks)
 	gate, latency, err := p.gate, p.latency, p.checkErr
+	if p.down {
+		err = ErrFakeDown
+	}
 	p.mu.Unlock()
 	defer func() {
 		p.mu.Lock()
@@ -298,9 +351,81 @@ func (p *Provider) StopRecording(ctx context.Context, id string) (*video.Recordi
 	return &out, nil
 }
 
-// WithoutRecorder returns p as a video.Provider that does not implement video.Recorder,
-// to test what an application does with a provider that cannot record (as Jitsi cannot).
-func WithoutRecorder(p video.Provider) video.Provider { return plain{p} }
+// Admit implements video.Admitter: a participant connected with Join gets publish and
+// subscribe.
+func (p *Provider) Admit(ctx context.Context, room, userID string) error {
+	if err := p.begin(ctx, OpAdmit); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ps := p.participants[room]
+	i := slices.IndexFunc(ps, func(q video.LiveParticipant) bool { return q.UserID == userID })
+	if i < 0 {
+		return fmt.Errorf("%w: videotest: %s is not in the room", video.ErrInvalidArgument, userID)
+	}
+	ps[i].CanPublish, ps[i].CanSubscribe = true, true
+	return nil
+}
+
+// Participants implements video.ParticipantLister: who joined with Join and has not left.
+func (p *Provider) Participants(ctx context.Context, room string) ([]video.LiveParticipant, error) {
+	if err := p.begin(ctx, OpParticipants); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.participants[room]), nil
+}
+
+// webhookAuth is the header a fake's webhooks carry, with the provider's name as the secret:
+// enough to test that the Service refuses an unsigned event.
+const webhookAuth = "X-Videotest-Webhook"
+
+// WebhookRequest returns a request carrying ev that this provider's ReceiveWebhook accepts, to
+// post to Service.WebhookHandler.
+func (p *Provider) WebhookRequest(ev video.WebhookEvent) *http.Request {
+	body, _ := json.Marshal(webhookBody{ID: ev.ID, Kind: ev.Kind, Room: ev.Room, UserID: ev.UserID, Role: ev.Role, Recording: ev.Recording, At: ev.At})
+	r, _ := http.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(string(body)))
+	r.Header.Set(webhookAuth, string(p.name))
+	return r
+}
+
+// webhookBody is a fake webhook's JSON.
+type webhookBody struct {
+	ID        string            `json:"id"`
+	Kind      video.WebhookKind `json:"kind"`
+	Room      string            `json:"room"`
+	UserID    string            `json:"user_id,omitempty"`
+	Role      video.Role        `json:"role,omitempty"`
+	Recording *video.Recording  `json:"recording,omitempty"`
+	At        time.Time         `json:"at"`
+}
+
+// ReceiveWebhook implements video.WebhookReceiver for requests made by WebhookRequest; any
+// other is refused with video.ErrUnauthenticated.
+func (p *Provider) ReceiveWebhook(r *http.Request) (*video.WebhookEvent, error) {
+	if err := p.begin(r.Context(), OpReceiveWebhook); err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get(webhookAuth)), []byte(p.name)) != 1 {
+		return nil, fmt.Errorf("%w: videotest: webhook not signed", video.ErrUnauthenticated)
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: videotest: webhook body: %v", video.ErrInvalidArgument, err)
+	}
+	var b webhookBody
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("%w: videotest: webhook body is not an event", video.ErrInvalidArgument)
+	}
+	return &video.WebhookEvent{ID: b.ID, Kind: b.Kind, Room: b.Room, UserID: b.UserID, Role: b.Role, Recording: b.Recording, At: b.At}, nil
+}
+
+// Plain returns p as a video.Provider with none of the optional capabilities, to test what an
+// application does with a provider that cannot record, admit, list or send events (as Jitsi
+// cannot).
+func Plain(p video.Provider) video.Provider { return plain{p} }
 
 type plain struct{ video.Provider }
 

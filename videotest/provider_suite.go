@@ -2,7 +2,9 @@ package videotest
 
 import (
 	"context"
+	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,20 +14,102 @@ import (
 	video "github.com/teleconsult/video"
 )
 
-// RunProviderTests checks that a video.Provider keeps the contract the Service relies on.
-// newProvider returns a healthy provider ready to use (for a real provider: configured
-// against a running server); it is called once per subtest.
-func RunProviderTests(t *testing.T, newProvider func(t *testing.T) video.Provider) {
+// ProviderHarness tells RunProviderTests how to make and read a provider.
+type ProviderHarness struct {
+	// New returns a healthy provider ready to use (for a real provider: configured against a
+	// running server). It is called once per subtest.
+	New func(t *testing.T) video.Provider
+	// Decode reads back what tok grants, in the library's vocabulary, from the token or the
+	// join link as the vendor's server or client would read it. With Carries, it is how the
+	// suite checks the translation of every grant. Nil: grants are not checked.
+	Decode func(t *testing.T, tok *video.Token) video.Grants
+	// Carries marks (true) the grants the vendor's tokens carry; the others are not compared.
+	// A waiting participant's Publish, Subscribe and PublishData are never compared: what they
+	// become is the Admitter's to grant.
+	Carries video.Grants
+	// Join, when set, connects a participant with tok and returns a function that
+	// disconnects it: the suite then checks Participants and Admit with a real participant.
+	Join func(t *testing.T, tok *video.Token) (leave func())
+}
+
+// RunProviderTests checks that a video.Provider keeps the contract the Service relies on: the
+// required methods, the translation of every grant, and the optional capabilities it has.
+func RunProviderTests(t *testing.T, h ProviderHarness) {
 	t.Helper()
 	ctx := context.Background()
 	const ttl = 30 * time.Minute
+	newProvider := h.New
 	req := func(room, user string, role video.Role) video.TokenRequest {
-		return video.TokenRequest{Room: room, UserID: user, Role: role, Info: video.UserInfo{DisplayName: "Test User"}, TTL: ttl}
+		return video.TokenRequest{Room: room, UserID: user, Role: role, Grants: roleGrants[role],
+			Info: video.UserInfo{DisplayName: "Test User"}, TTL: ttl}
 	}
 
 	t.Run("Name", func(t *testing.T) {
 		p := newProvider(t)
-		assert.True(t, p.Name().Valid(), "Name() = %q is not a known provider name", p.Name())
+		assert.True(t, p.Name().Valid(), "Name() = %q is not a well-formed provider name", p.Name())
+	})
+
+	t.Run("Grants", func(t *testing.T) {
+		if h.Decode == nil {
+			t.Skip("the harness has no Decode")
+		}
+		p := newProvider(t)
+		for name, g := range grantCases {
+			r := req("conformance-room-g", "user-g", video.RolePatient)
+			r.Grants = g
+			tok, err := p.IssueToken(ctx, r)
+			require.NoError(t, err, name)
+			got := h.Decode(t, tok)
+			want := g
+			if g.Waiting {
+				want.Publish, want.Subscribe, want.PublishData = got.Publish, got.Subscribe, got.PublishData
+			}
+			assert.Equal(t, mask(want, h.Carries), mask(got, h.Carries), "%s: what the token grants", name)
+		}
+	})
+
+	t.Run("Capabilities", func(t *testing.T) {
+		p := newProvider(t)
+		if l, ok := p.(video.ParticipantLister); ok {
+			ps, err := l.Participants(ctx, "conformance-room-nobody-joined")
+			assert.NoError(t, err, "an unknown room has no participants, not an error")
+			assert.Empty(t, ps)
+		}
+		if wr, ok := p.(video.WebhookReceiver); ok {
+			r, _ := http.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(`{"event":"room_finished","room":{"name":"r"}}`))
+			r.Header.Set("Content-Type", "application/json")
+			_, err := wr.ReceiveWebhook(r)
+			assert.ErrorIs(t, err, video.ErrUnauthenticated, "an unsigned webhook must be refused")
+		}
+		a, admits := p.(video.Admitter)
+		l, lists := p.(video.ParticipantLister)
+		if h.Join == nil || !admits || !lists {
+			return
+		}
+		const room = "conformance-room-admit"
+		require.NoError(t, p.CreateRoom(ctx, room))
+		waiting := req(room, "patient-w", video.RolePatient)
+		waiting.Grants.Waiting = true
+		tok, err := p.IssueToken(ctx, waiting)
+		require.NoError(t, err)
+		leave := h.Join(t, tok)
+		defer leave()
+		me := func() video.LiveParticipant {
+			ps, err := l.Participants(ctx, room)
+			require.NoError(t, err)
+			for _, lp := range ps {
+				if lp.UserID == "patient-w" {
+					return lp
+				}
+			}
+			t.Fatalf("patient-w is not among the participants %v", ps)
+			return video.LiveParticipant{}
+		}
+		assert.False(t, me().CanPublish, "a waiting participant must not publish before the admit")
+		require.NoError(t, a.Admit(ctx, room, "patient-w"))
+		assert.True(t, me().CanPublish, "an admitted participant publishes")
+		assert.True(t, me().CanSubscribe, "an admitted participant subscribes")
+		assert.ErrorIs(t, a.Admit(ctx, room, "nobody"), video.ErrInvalidArgument, "admitting someone not in the room")
 	})
 
 	t.Run("IssueTokenEveryRole", func(t *testing.T) {
@@ -121,4 +205,38 @@ func RunProviderTests(t *testing.T, newProvider func(t *testing.T) video.Provide
 		cancel()
 		assert.Error(t, p.Check(cctx), "a cancelled context must not report healthy")
 	})
+}
+
+// roleGrants are the grants the suite's ordinary requests carry, as the Service's default
+// policy decides them.
+var roleGrants = map[video.Role]video.Grants{
+	video.RoleDoctor:   {Moderator: true, Publish: true, Subscribe: true, PublishData: true, ScreenShare: true},
+	video.RolePatient:  {Publish: true, Subscribe: true, PublishData: true, ScreenShare: true},
+	video.RoleObserver: {Subscribe: true, Hidden: true},
+}
+
+// grantCases turn each grant on alone, and in the sets the Service's policy makes.
+var grantCases = map[string]video.Grants{
+	"none":         {},
+	"moderator":    {Moderator: true},
+	"publish":      {Publish: true},
+	"subscribe":    {Subscribe: true},
+	"data":         {PublishData: true},
+	"screen share": {Publish: true, ScreenShare: true},
+	"hidden":       {Hidden: true, Subscribe: true},
+	"record":       {Record: true},
+	"waiting":      {Waiting: true, Publish: true, Subscribe: true, PublishData: true},
+	"doctor":       {Moderator: true, Publish: true, Subscribe: true, PublishData: true, ScreenShare: true, Record: true},
+	"patient":      {Publish: true, Subscribe: true, PublishData: true, ScreenShare: true},
+	"observer":     {Subscribe: true, Hidden: true},
+}
+
+// mask keeps the grants of g that carries marks.
+func mask(g, carries video.Grants) video.Grants {
+	return video.Grants{
+		Moderator: g.Moderator && carries.Moderator, Publish: g.Publish && carries.Publish,
+		Subscribe: g.Subscribe && carries.Subscribe, PublishData: g.PublishData && carries.PublishData,
+		ScreenShare: g.ScreenShare && carries.ScreenShare, Hidden: g.Hidden && carries.Hidden,
+		Record: g.Record && carries.Record, Waiting: g.Waiting && carries.Waiting,
+	}
 }

@@ -13,6 +13,12 @@ import (
 	video "github.com/teleconsult/video"
 )
 
+// Provider names for the stores' tests: a store keeps any name.
+const (
+	nameA video.ProviderName = "alpha"
+	nameB video.ProviderName = "beta"
+)
+
 // RunStoreTests checks that a video.Store keeps the contract the Service relies on:
 // create-if-absent pins, compare-and-swap updates, appends that never lose a concurrent
 // write, copies out, and clear errors. newStore returns an empty store; it is called once
@@ -35,7 +41,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("CreateAndGet", func(t *testing.T) {
 		st := newStore(t)
-		c := seed("a1", video.ProviderOpenVidu)
+		c := seed("a1", nameA)
 		c.StartedAt, c.StartedBy = at.Add(time.Minute), "doc"
 		c.Participants = []video.ParticipantRecord{participant("doc", video.RoleDoctor)}
 		stored, created, err := st.Create(ctx, c)
@@ -44,7 +50,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.Equal(t, int64(1), stored.Version)
 		got, err := st.Get(ctx, "a1")
 		require.NoError(t, err)
-		assert.Equal(t, video.ProviderOpenVidu, got.Provider)
+		assert.Equal(t, nameA, got.Provider)
 		assert.Equal(t, c.Room, got.Room)
 		assert.True(t, got.CreatedAt.Equal(at))
 		assert.True(t, got.StartedAt.Equal(c.StartedAt))
@@ -56,9 +62,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("GetByRoom", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
-		_, _, err = st.Create(ctx, seed("a2", video.ProviderOpenVidu))
+		_, _, err = st.Create(ctx, seed("a2", nameA))
 		require.NoError(t, err)
 		got, err := st.GetByRoom(ctx, c.Room)
 		require.NoError(t, err)
@@ -67,7 +73,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.ErrorIs(t, err, video.ErrNotFound)
 
 		moved := got.Clone()
-		moved.Provider, moved.Room = video.ProviderJitsi, "room-a1-moved"
+		moved.Provider, moved.Room = nameB, "room-a1-moved"
 		_, err = st.Update(ctx, moved)
 		require.NoError(t, err)
 		got, err = st.GetByRoom(ctx, "room-a1-moved")
@@ -80,12 +86,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("CreateKeepsTheFirstPin", func(t *testing.T) {
 		st := newStore(t)
-		_, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		_, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
-		stored, created, err := st.Create(ctx, seed("a1", video.ProviderJitsi))
+		stored, created, err := st.Create(ctx, seed("a1", nameB))
 		require.NoError(t, err)
 		assert.False(t, created)
-		assert.Equal(t, video.ProviderOpenVidu, stored.Provider)
+		assert.Equal(t, nameA, stored.Provider)
 		assert.Equal(t, int64(1), stored.Version)
 	})
 
@@ -97,9 +103,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				p := video.ProviderOpenVidu
+				p := nameA
 				if i%2 == 1 {
-					p = video.ProviderJitsi
+					p = nameB
 				}
 				stored, created, err := st.Create(ctx, seed("race", p))
 				if !assert.NoError(t, err) {
@@ -120,7 +126,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("UpdateIsCompareAndSwap", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		c.StartedAt = at.Add(time.Minute)
 		next, err := st.Update(ctx, c)
@@ -133,13 +139,13 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		require.NoError(t, err)
 		assert.True(t, got.EndedAt.IsZero(), "a stale update must change nothing")
 		assert.Equal(t, int64(2), got.Version)
-		_, err = st.Update(ctx, seed("missing", video.ProviderJitsi))
+		_, err = st.Update(ctx, seed("missing", nameB))
 		assert.ErrorIs(t, err, video.ErrNotFound)
 	})
 
 	t.Run("ConcurrentUpdatesHaveOneWinner", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		var wins atomic.Int32
 		var wg sync.WaitGroup
@@ -160,7 +166,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("AddParticipant", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		got, err := st.AddParticipant(ctx, "a1", c.Provider, c.Room, participant("pat", video.RolePatient))
 		require.NoError(t, err)
@@ -175,7 +181,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.True(t, got.Participants[0].LastIssuedAt.Equal(later.LastIssuedAt))
 		assert.True(t, got.Participants[0].FirstIssuedAt.Equal(at))
 
-		_, err = st.AddParticipant(ctx, "a1", video.ProviderJitsi, c.Room, participant("doc", video.RoleDoctor))
+		_, err = st.AddParticipant(ctx, "a1", nameB, c.Room, participant("doc", video.RoleDoctor))
 		assert.ErrorIs(t, err, video.ErrConflict, "a moved pin must refuse the write")
 		_, err = st.AddParticipant(ctx, "missing", c.Provider, c.Room, participant("doc", video.RoleDoctor))
 		assert.ErrorIs(t, err, video.ErrNotFound)
@@ -185,9 +191,48 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.Len(t, cur.Participants, 1)
 	})
 
+	t.Run("ParticipantMergeRule", func(t *testing.T) {
+		// One table for every store: each step records one token issued at a time (after
+		// `at`); the entry must cover the earliest and latest times, count every token, and
+		// name the pin's provider and room whatever the record says.
+		for _, tc := range []struct {
+			name        string
+			steps       []time.Duration
+			first, last time.Duration
+		}{
+			{"one token", []time.Duration{0}, 0, 0},
+			{"in order", []time.Duration{0, time.Minute, 2 * time.Minute}, 0, 2 * time.Minute},
+			{"out of order", []time.Duration{time.Minute, 0, 30 * time.Second}, 0, time.Minute},
+			{"same instant twice", []time.Duration{0, 0}, 0, 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				st := newStore(t)
+				c, _, err := st.Create(ctx, seed("a1", nameA))
+				require.NoError(t, err)
+				var got *video.Consultation
+				for _, d := range tc.steps {
+					rec := video.ParticipantRecord{UserID: "pat", Role: video.RolePatient, Provider: nameB, Room: "elsewhere",
+						LastIssuedAt: at.Add(d), FirstIssuedAt: at.Add(-time.Hour), Tokens: 7} // ignored: the pin, one token
+					got, err = st.AddParticipant(ctx, "a1", c.Provider, c.Room, rec)
+					require.NoError(t, err)
+				}
+				require.Len(t, got.Participants, 1)
+				p := got.Participants[0]
+				assert.Equal(t, len(tc.steps), p.Tokens, "tokens")
+				assert.True(t, p.FirstIssuedAt.Equal(at.Add(tc.first)), "first issued %s", p.FirstIssuedAt)
+				assert.True(t, p.LastIssuedAt.Equal(at.Add(tc.last)), "last issued %s", p.LastIssuedAt)
+				assert.Equal(t, c.Provider, p.Provider)
+				assert.Equal(t, c.Room, p.Room)
+				again, err := st.Get(ctx, "a1")
+				require.NoError(t, err)
+				assert.Equal(t, got.Participants, again.Participants, "what the write returned is what is stored")
+			})
+		}
+	})
+
 	t.Run("AddParticipantRefusesEnded", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		c.EndedAt = at.Add(time.Hour)
 		c, err = st.Update(ctx, c)
@@ -202,7 +247,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("ConcurrentAppendsAreNeverLost", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		const n = 60
 		var wg sync.WaitGroup
@@ -232,7 +277,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("AddRecordingReplacesSameID", func(t *testing.T) {
 		st := newStore(t)
-		_, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		_, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		_, err = st.AddRecording(ctx, "a1", video.Recording{ID: "r1", Status: video.RecordingActive})
 		require.NoError(t, err)
@@ -249,7 +294,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("AppendsAllowedAfterEnd", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		c.EndedAt = at.Add(time.Hour)
 		_, err = st.Update(ctx, c)
@@ -262,7 +307,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 
 	t.Run("ReturnsCopies", func(t *testing.T) {
 		st := newStore(t)
-		c, _, err := st.Create(ctx, seed("a1", video.ProviderOpenVidu))
+		c, _, err := st.Create(ctx, seed("a1", nameA))
 		require.NoError(t, err)
 		c, err = st.AddParticipant(ctx, "a1", c.Provider, c.Room, participant("pat", video.RolePatient))
 		require.NoError(t, err)
@@ -278,7 +323,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		st := newStore(t)
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		_, _, err := st.Create(cctx, seed("a1", video.ProviderOpenVidu))
+		_, _, err := st.Create(cctx, seed("a1", nameA))
 		assert.Error(t, err)
 		_, err = st.Get(ctx, "a1")
 		assert.ErrorIs(t, err, video.ErrNotFound, "a cancelled create must write nothing")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,14 +25,13 @@ type harness struct {
 func testConfig() video.Config {
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = "the appointments API's test key, 32+ bytes"
-	cfg.OpenVidu = video.OpenViduConfig{URL: "ws://127.0.0.1:7880", APIKey: "devkey", Secret: "secret"}
-	cfg.Jitsi = video.JitsiConfig{Domain: "meet.example.com"}
 	return cfg
 }
 
 func newHarness(t *testing.T, cfg video.Config) *harness {
-	h := &harness{ov: videotest.NewProvider(video.ProviderOpenVidu), jt: videotest.NewProvider(video.ProviderJitsi)}
-	svc, err := video.New(cfg, h.ov, h.jt)
+	h := &harness{ov: videotest.NewProvider("openvidu"), jt: videotest.NewProvider("jitsi")}
+	// Plain: providers with no waiting room and no webhooks, as Jitsi is.
+	svc, err := video.New(cfg, []video.Provider{videotest.Plain(h.ov), videotest.Plain(h.jt)})
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	h.svc = svc
@@ -187,7 +187,7 @@ func TestWebhooksWithoutAProviderThatSendsThem(t *testing.T) {
 func TestDisabledIs503(t *testing.T) {
 	cfg := testConfig()
 	cfg.Enabled = false
-	svc, err := video.New(cfg, nil, nil)
+	svc, err := video.New(cfg, []video.Provider{})
 	require.NoError(t, err)
 	defer svc.Close()
 	srv := httptest.NewServer(NewAPI(svc, HeaderAuth))
@@ -202,10 +202,12 @@ func TestDisabledIs503(t *testing.T) {
 }
 
 func TestEveryErrorKindHasAStatus(t *testing.T) {
-	for _, s := range statusOf {
+	for _, kind := range []error{video.ErrInvalidArgument, video.ErrForbidden, video.ErrNotFound, video.ErrConsultationEnded,
+		video.ErrConflict, video.ErrUnsupported, video.ErrAllProvidersFailed, video.ErrUnavailable, video.ErrStore,
+		video.ErrDisabled, video.ErrClosed, video.ErrUnauthenticated, video.ErrInvalidConfig} {
 		rec := httptest.NewRecorder()
-		writeError(rec, &video.Error{Op: "x", Kind: s.kind})
-		assert.Equal(t, s.status, rec.Code, s.code)
+		writeError(rec, &video.Error{Op: "x", Kind: kind, Err: fmt.Errorf("cause: %w", video.ErrUnauthenticated)})
+		assert.Equal(t, statusOf[kind].status, rec.Code, "%v", kind)
 	}
 	rec := httptest.NewRecorder()
 	writeError(rec, errors.New("something else"))

@@ -47,12 +47,12 @@ func TestEndToEndWithARealServer(t *testing.T) {
 	lk := testserver.StartLiveKit(t, testserver.LiveKitOptions{WebhookURL: api.URL + "/video/webhooks"})
 
 	cfg := testConfig()
-	cfg.OpenVidu = video.DefaultConfig().OpenVidu
-	cfg.OpenVidu.URL, cfg.OpenVidu.APIKey, cfg.OpenVidu.Secret = lk.URL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
-	cfg.OpenVidu.WaitingRoom = true
-	ov, err := openvidu.New(cfg.OpenVidu)
+	ovCfg := openvidu.DefaultConfig()
+	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = lk.URL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
+	ovCfg.WaitingRoom = true
+	ov, err := openvidu.New(ovCfg)
 	require.NoError(t, err)
-	svc, err := video.New(cfg, ov, nil)
+	svc, err := video.New(cfg, []video.Provider{ov})
 	require.NoError(t, err)
 	defer svc.Close()
 	front.h.Store(NewAPI(svc, HeaderAuth))

@@ -18,35 +18,38 @@ type errorDetail struct {
 	Message string `json:"message"`
 }
 
-// statusOf maps the library's error kinds to HTTP.
-var statusOf = []struct {
-	kind   error
+// answer is the HTTP status and code of an error kind.
+type answer struct {
 	status int
 	code   string
-}{
-	{video.ErrInvalidArgument, http.StatusBadRequest, "invalid_argument"},
-	{video.ErrForbidden, http.StatusForbidden, "forbidden"},
-	{video.ErrNotFound, http.StatusNotFound, "not_found"},
-	{video.ErrConsultationEnded, http.StatusConflict, "consultation_ended"},
-	{video.ErrConflict, http.StatusConflict, "conflict"},
-	{video.ErrUnsupported, http.StatusNotImplemented, "unsupported"},
-	{video.ErrAllProvidersFailed, http.StatusServiceUnavailable, "all_providers_failed"},
-	{video.ErrUnavailable, http.StatusServiceUnavailable, "provider_unavailable"},
-	{video.ErrStore, http.StatusServiceUnavailable, "store_unavailable"},
-	{video.ErrDisabled, http.StatusServiceUnavailable, "disabled"},
-	{video.ErrClosed, http.StatusServiceUnavailable, "shutting_down"},
+}
+
+// statusOf maps each of the library's error kinds to HTTP. Every error has exactly one kind
+// (video.Code), so the order of nothing matters.
+var statusOf = map[error]answer{
+	video.ErrInvalidArgument:    {http.StatusBadRequest, "invalid_argument"},
+	video.ErrForbidden:          {http.StatusForbidden, "forbidden"},
+	video.ErrNotFound:           {http.StatusNotFound, "not_found"},
+	video.ErrConsultationEnded:  {http.StatusConflict, "consultation_ended"},
+	video.ErrConflict:           {http.StatusConflict, "conflict"},
+	video.ErrUnsupported:        {http.StatusNotImplemented, "unsupported"},
+	video.ErrAllProvidersFailed: {http.StatusServiceUnavailable, "all_providers_failed"},
+	video.ErrUnavailable:        {http.StatusServiceUnavailable, "provider_unavailable"},
+	video.ErrUnauthenticated:    {http.StatusServiceUnavailable, "provider_misconfigured"},
+	video.ErrInvalidConfig:      {http.StatusInternalServerError, "invalid_configuration"},
+	video.ErrStore:              {http.StatusServiceUnavailable, "store_unavailable"},
+	video.ErrDisabled:           {http.StatusServiceUnavailable, "disabled"},
+	video.ErrClosed:             {http.StatusServiceUnavailable, "shutting_down"},
 }
 
 // writeError answers err as JSON with the status its kind calls for. The message is the
 // library's, which never carries a secret or a token.
 func writeError(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, "internal"
-	for _, s := range statusOf {
-		if errors.Is(err, s.kind) {
-			status, code = s.status, s.code
-			break
-		}
+	a, ok := statusOf[video.Code(err)]
+	if !ok {
+		a = answer{http.StatusInternalServerError, "internal"}
 	}
+	status, code := a.status, a.code
 	d := errorDetail{Code: code, Message: err.Error()}
 	var verr *video.Error
 	if errors.As(err, &verr) {

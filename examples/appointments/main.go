@@ -25,10 +25,8 @@ import (
 	"syscall"
 	"time"
 
-	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/examples/internal/setup"
-	"github.com/teleconsult/video/jitsi"
-	"github.com/teleconsult/video/openvidu"
+	"github.com/teleconsult/video/fromenv"
 )
 
 func main() {
@@ -55,24 +53,7 @@ func main() {
 // serve runs the API on ln until ctx is done, then drains requests for up to 10 s.
 func serve(ctx context.Context, ln net.Listener, logger *slog.Logger) error {
 	defer ln.Close()
-	cfg, err := video.LoadConfig()
-	if err != nil {
-		return err
-	}
-	ov, err := openvidu.New(cfg.OpenVidu)
-	if err != nil {
-		return err
-	}
-	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(logger))
-	if err != nil {
-		return err
-	}
-	store, closeStore, err := setup.Store()
-	if err != nil {
-		return err
-	}
-	defer closeStore()
-	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
+	svc, err := fromenv.New(fromenv.WithLogger(logger)) // every VIDEO_*, OPENVIDU_*, JITSI_* and store variable
 	if err != nil {
 		return err
 	}

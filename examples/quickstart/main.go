@@ -21,8 +21,7 @@ import (
 
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/examples/internal/setup"
-	"github.com/teleconsult/video/jitsi"
-	"github.com/teleconsult/video/openvidu"
+	"github.com/teleconsult/video/fromenv"
 )
 
 func main() {
@@ -43,26 +42,8 @@ type result struct {
 
 func run(out, logOut io.Writer, asJSON bool) error {
 	setup.ApplyDevDefaults()
-	cfg, err := video.LoadConfig()
-	if err != nil {
-		return err
-	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
-
-	ov, err := openvidu.New(cfg.OpenVidu)
-	if err != nil {
-		return err
-	}
-	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(logger))
-	if err != nil {
-		return err
-	}
-	store, closeStore, err := setup.Store() // VIDEO_STORE=redis with REDIS_URL for several replicas
-	if err != nil {
-		return err
-	}
-	defer closeStore()
-	svc, err := video.New(cfg, ov, jt, video.WithLogger(logger), video.WithStore(store))
+	svc, err := fromenv.New(fromenv.WithLogger(logger)) // VIDEO_STORE=redis with REDIS_URL for several replicas
 	if err != nil {
 		return err
 	}

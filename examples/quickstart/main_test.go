@@ -4,34 +4,24 @@ import (
 	"bytes"
 	"encoding/json"
 	"net"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/teleconsult/video/examples/internal/setup"
+	"github.com/teleconsult/video/internal/testenv"
 	"github.com/teleconsult/video/internal/testserver"
 )
 
 // cleanEnv leaves the quickstart only its own defaults, plus kv.
 func cleanEnv(t *testing.T, kv map[string]string) {
-	for _, e := range os.Environ() {
-		k, _, _ := strings.Cut(e, "=")
-		for _, prefix := range []string{"VIDEO_", "OPENVIDU_", "JITSI_", "LIVEKIT_", "REDIS_"} {
-			if strings.HasPrefix(k, prefix) {
-				t.Setenv(k, "")
-				os.Unsetenv(k)
-			}
-		}
-	}
+	testenv.Only(t, nil, "VIDEO_", "OPENVIDU_", "JITSI_", "LIVEKIT_", "REDIS_")
+	none := map[string]string{}
 	for k := range setup.DevDefaults {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
+		none[k] = ""
 	}
-	for k, v := range kv {
-		t.Setenv(k, v)
-	}
+	testenv.Only(t, testenv.With(none, kv))
 }
 
 func closedPort(t *testing.T) string {

@@ -13,6 +13,8 @@ import (
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/faultserver"
 	"github.com/teleconsult/video/internal/testserver"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 	"github.com/teleconsult/video/redisstore"
 )
 
@@ -57,8 +59,8 @@ func benchFailover(b *testing.B, f faultserver.Fault, seed bool) {
 	})
 	b.StopTimer()
 	if !seed {
-		waited.Store(l.health(video.ProviderOpenVidu).ProbeWaits + l.health(video.ProviderJitsi).ProbeWaits)
-		b.ReportMetric(float64(l.health(video.ProviderOpenVidu).ProbeWaits), "waits-primary")
+		waited.Store(l.health(openvidu.Name).ProbeWaits + l.health(jitsi.Name).ProbeWaits)
+		b.ReportMetric(float64(l.health(openvidu.Name).ProbeWaits), "waits-primary")
 	}
 	n := int(next.Load())
 	b.ReportMetric(float64(percentile(lat[:n], 0.50).Nanoseconds()), "p50-ns")
@@ -104,11 +106,11 @@ func (l *lab) seedToken(appt string) (bool, error) {
 // with the memory store and with the Redis store.
 func BenchmarkToken(b *testing.B) {
 	b.Run("openvidu/raw", benchRawLiveKit)
-	b.Run("openvidu/service-memory", func(b *testing.B) { benchService(b, video.ProviderOpenVidu, nil) })
-	b.Run("openvidu/service-redis", func(b *testing.B) { benchService(b, video.ProviderOpenVidu, redisStore(b)) })
+	b.Run("openvidu/service-memory", func(b *testing.B) { benchService(b, openvidu.Name, nil) })
+	b.Run("openvidu/service-redis", func(b *testing.B) { benchService(b, openvidu.Name, redisStore(b)) })
 	b.Run("jitsi/raw", benchRawJitsi)
-	b.Run("jitsi/service-memory", func(b *testing.B) { benchService(b, video.ProviderJitsi, nil) })
-	b.Run("jitsi/service-redis", func(b *testing.B) { benchService(b, video.ProviderJitsi, redisStore(b)) })
+	b.Run("jitsi/service-memory", func(b *testing.B) { benchService(b, jitsi.Name, nil) })
+	b.Run("jitsi/service-redis", func(b *testing.B) { benchService(b, jitsi.Name, redisStore(b)) })
 }
 
 func redisStore(b *testing.B) video.Store {

@@ -99,21 +99,22 @@ func newLab(tb testing.TB, o labOptions) *lab {
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = "the fault lab's room key, 32 bytes+"
 	cfg.Health.Timeout, cfg.Health.Interval, cfg.Health.RecoveryProbes = probeTimeout, probeInterval, recoveryProbes
-	cfg.OpenVidu.URL, cfg.OpenVidu.APIKey, cfg.OpenVidu.Secret = primary.URL(), testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
-	cfg.Jitsi.BaseURL, cfg.Jitsi.AppID, cfg.Jitsi.AppSecret = front.URL(), "lab", "the lab's jitsi app secret"
+	ovCfg := openvidu.DefaultConfig()
+	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = primary.URL(), testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
+	jtCfg := jitsi.DefaultConfig()
+	jtCfg.BaseURL, jtCfg.AppID, jtCfg.AppSecret = front.URL(), "lab", "the lab's jitsi app secret"
 	if o.primary != "" {
 		cfg.Provider = o.primary
 	}
-	ov, err := openvidu.New(cfg.OpenVidu)
+	ov, err := openvidu.New(ovCfg)
 	require.NoError(tb, err)
-	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
+	jt, err := jitsi.New(jtCfg, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(tb, err)
 	if o.store == nil {
 		o.store = video.NewMemoryStore()
 	}
 	l := &lab{ov: ov, jt: jt, primary: primary, front: front, store: o.store, notices: make(chan video.MigrationNotice, 100000)}
-	svc, err := video.New(cfg, ov, jt, video.WithStore(o.store),
-		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { l.notices <- n }))
+	svc, err := video.New(cfg, []video.Provider{ov, jt}, video.WithStore(o.store), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { l.notices <- n }))
 	require.NoError(tb, err)
 	tb.Cleanup(func() { svc.Close() })
 	l.svc = svc

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/faultserver"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 )
 
 var users = []string{"doc", "pat"}
@@ -30,27 +32,27 @@ func TestEveryFaultWithAHealthyFallback(t *testing.T) {
 			assert.LessOrEqual(t, l.front.MaxProbesInFlight(), int64(1), "probes of the fallback in flight at once")
 			assert.Zero(t, l.splits(t, res, users), "appointments split across providers or rooms")
 			if f == faultserver.Status401 {
-				assert.Equal(t, video.HealthMisconfigured, l.health(video.ProviderOpenVidu).State,
+				assert.Equal(t, video.HealthMisconfigured, l.health(openvidu.Name).State,
 					"refused credentials are a configuration error, not an outage")
 			}
 			var onJitsi string
 			for k, tok := range res.tokens {
-				if tok.Provider == video.ProviderJitsi {
+				if tok.Provider == jitsi.Name {
 					onJitsi = k[0]
 					break
 				}
 			}
 			require.NotEmpty(t, onJitsi, "the fallback served")
 
-			stateAtClear := l.health(video.ProviderOpenVidu).State
+			stateAtClear := l.health(openvidu.Name).State
 			l.primary.Set(faultserver.Healthy)
-			probesAtClear := l.health(video.ProviderOpenVidu).Probes
+			probesAtClear := l.health(openvidu.Name).Probes
 			fallbackServed := 0
 			for i := 0; ; i++ {
 				require.Less(t, i, 500, "the primary never came back")
 				tok, err := l.svc.GenerateMeetingToken(context.Background(), fmt.Sprintf("after-%d", i), "doc", video.RoleDoctor, video.UserInfo{})
 				require.NoError(t, err)
-				if tok.Provider == video.ProviderOpenVidu {
+				if tok.Provider == openvidu.Name {
 					break
 				}
 				fallbackServed++
@@ -59,16 +61,16 @@ func TestEveryFaultWithAHealthyFallback(t *testing.T) {
 			if stateAtClear != video.HealthUp {
 				// A probe in flight when the fault cleared (at most one: probes are coalesced) may
 				// already meet the healthy server and count as the first good one.
-				probes := l.health(video.ProviderOpenVidu).Probes - probesAtClear
+				probes := l.health(openvidu.Name).Probes - probesAtClear
 				assert.GreaterOrEqual(t, probes, int64(recoveryProbes-1), "back only after consecutive good probes")
 				assert.Positive(t, fallbackServed, "new appointments stayed on the fallback until then")
 			}
 			tok, err := l.svc.GenerateMeetingToken(context.Background(), onJitsi, "pat", video.RolePatient, video.UserInfo{})
 			require.NoError(t, err)
-			assert.Equal(t, video.ProviderJitsi, tok.Provider, "a pinned appointment stays where it is")
+			assert.Equal(t, jitsi.Name, tok.Provider, "a pinned appointment stays where it is")
 			t.Logf("%s: %d tokens, p99 %s; requests that waited on the primary's probe: %d, on the fallback's first probe: %d; after the fault cleared, %d new appointments on the fallback first",
-				f, len(res.latencies), percentile(res.latencies, 0.99), l.health(video.ProviderOpenVidu).ProbeWaits,
-				l.health(video.ProviderJitsi).ProbeWaits, fallbackServed)
+				f, len(res.latencies), percentile(res.latencies, 0.99), l.health(openvidu.Name).ProbeWaits,
+				l.health(jitsi.Name).ProbeWaits, fallbackServed)
 		})
 	}
 }
@@ -96,8 +98,8 @@ func TestBothProvidersFaulty(t *testing.T) {
 				require.ErrorIs(t, err, video.ErrAllProvidersFailed)
 				causes := video.ProviderErrors(err)
 				require.Len(t, causes, 2, "%v", err)
-				assert.Equal(t, video.ProviderOpenVidu, causes[0].Provider)
-				assert.Equal(t, video.ProviderJitsi, causes[1].Provider)
+				assert.Equal(t, openvidu.Name, causes[0].Provider)
+				assert.Equal(t, jitsi.Name, causes[1].Provider)
 				assert.NoError(t, <-lateness, "answered within the caller's deadline")
 			}
 			for i := range n {

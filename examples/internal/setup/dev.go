@@ -1,3 +1,5 @@
+// Package setup holds what the example programs share: the development defaults they fill in
+// for unset variables, which never live inside the library.
 package setup
 
 import "os"

@@ -1,0 +1,69 @@
+package fromenv_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/fromenv"
+	"github.com/teleconsult/video/internal/testenv"
+	"github.com/teleconsult/video/internal/testserver"
+)
+
+// setEnv sets kv alone among the variables the library reads, for the test's duration.
+func setEnv(t *testing.T, kv map[string]string) {
+	testenv.Only(t, kv, "VIDEO_", "OPENVIDU_", "LIVEKIT_", "JITSI_", "REDIS_")
+}
+
+const roomKey = "fromenv tests' room key, 32 bytes and more"
+
+func TestNewWiresEveryConfiguredProvider(t *testing.T) {
+	setEnv(t, map[string]string{"VIDEO_ROOM_KEY": roomKey,
+		"OPENVIDU_URL": "ws://127.0.0.1:1", "OPENVIDU_API_KEY": "devkey", "OPENVIDU_SECRET": "secret",
+		"JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_PROBE": "off", "VIDEO_PROVIDER": "jitsi"})
+	svc, err := fromenv.New()
+	require.NoError(t, err)
+	defer svc.Close()
+	assert.Equal(t, video.ProviderName("jitsi"), svc.PrimaryProvider(), "VIDEO_PROVIDER puts Jitsi first")
+	assert.Equal(t, video.ProviderName("openvidu"), svc.FallbackProvider())
+	tok, err := svc.GenerateMeetingToken(context.Background(), "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.NoError(t, err)
+	assert.Equal(t, video.ProviderName("jitsi"), tok.Provider)
+}
+
+func TestNewWithOneProviderAndTheRedisStore(t *testing.T) {
+	r := testserver.StartRedis(t, testserver.RedisOptions{})
+	setEnv(t, map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_PROBE": "off",
+		"VIDEO_STORE": "redis", "REDIS_URL": r.URL})
+	svc, err := fromenv.New()
+	require.NoError(t, err)
+	_, err = svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err)
+	require.NoError(t, svc.Close(), "closing the Service closes the store it opened")
+
+	again, err := fromenv.New()
+	require.NoError(t, err)
+	defer again.Close()
+	c, err := again.ConsultationStatus(context.Background(), "a1")
+	require.NoError(t, err, "the consultation lives in Redis, not in the closed Service")
+	assert.Len(t, c.Participants, 1)
+}
+
+func TestNewErrorsNameTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env   map[string]string
+		field string
+	}{
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey}, "OPENVIDU_URL"},
+		{map[string]string{"JITSI_DOMAIN": "meet.example.com"}, "VIDEO_ROOM_KEY"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "OPENVIDU_URL": "ws://x:1"}, "OPENVIDU_API_KEY"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "etcd"}, "VIDEO_STORE"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "redis"}, "REDIS_URL"},
+	} {
+		setEnv(t, tc.env)
+		_, err := fromenv.New()
+		assert.Equal(t, tc.field, testenv.FieldOf(t, err), "%v", tc.env)
+	}
+}

@@ -1,0 +1,90 @@
+package openvidu_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/teleconsult/video/internal/testenv"
+	"github.com/teleconsult/video/openvidu"
+)
+
+// setEnv sets kv alone among the OPENVIDU_* and LIVEKIT_* variables, for the test's duration.
+func setEnv(t *testing.T, kv map[string]string) { testenv.Only(t, kv, "OPENVIDU_", "LIVEKIT_") }
+
+func TestLoadConfigUnconfiguredIsNotAnError(t *testing.T) {
+	setEnv(t, nil)
+	cfg, err := openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.False(t, cfg.Configured())
+	assert.Equal(t, openvidu.DefaultConfig(), cfg)
+}
+
+func TestLoadConfigReadsEveryVariable(t *testing.T) {
+	setEnv(t, map[string]string{
+		"OPENVIDU_URL": "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "openvidu-secret",
+		"OPENVIDU_DOMAIN": "video.example.com", "OPENVIDU_MAX_PARTICIPANTS": "3", "OPENVIDU_EMPTY_TIMEOUT": "2m",
+		"OPENVIDU_DEPARTURE_TIMEOUT": "30s", "OPENVIDU_WAITING_ROOM": "true", "OPENVIDU_RECORDING_FILEPATH": "r/{room_name}.mp4",
+		"OPENVIDU_RECORDING_TIMEOUT": "3s", "OPENVIDU_JOIN_URL": "https://call.example.com/?url={server_url}&token={token}",
+	})
+	cfg, err := openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.Equal(t, openvidu.Config{URL: "https://ov.example.com", APIKey: "k", Secret: "openvidu-secret", Domain: "video.example.com",
+		MaxParticipants: 3, EmptyTimeout: 2 * time.Minute, DepartureTimeout: 30 * time.Second, WaitingRoom: true,
+		RecordingFilepath: "r/{room_name}.mp4", RecordingTimeout: 3 * time.Second,
+		JoinURL: "https://call.example.com/?url={server_url}&token={token}"}, cfg)
+}
+
+func TestLoadConfigLiveKitNames(t *testing.T) {
+	setEnv(t, map[string]string{"LIVEKIT_URL": "ws://127.0.0.1:7880", "LIVEKIT_API_KEY": "devkey", "LIVEKIT_API_SECRET": "lk-secret"})
+	cfg, err := openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.Equal(t, "ws://127.0.0.1:7880", cfg.URL)
+	assert.Equal(t, "devkey", cfg.APIKey)
+	assert.Equal(t, "lk-secret", cfg.Secret.Reveal())
+
+	setEnv(t, map[string]string{"OPENVIDU_URL": "wss://ov.example.com", "LIVEKIT_URL": "ws://ignored:7880",
+		"OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "s"})
+	cfg, err = openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.Equal(t, "wss://ov.example.com", cfg.URL, "OpenVidu names win over LiveKit names")
+}
+
+func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
+	base := map[string]string{"OPENVIDU_URL": "wss://video.example.com", "OPENVIDU_API_KEY": "key", "OPENVIDU_SECRET": "openvidu-secret"}
+	for _, tc := range []struct {
+		env   map[string]string
+		field string
+	}{
+		{map[string]string{"OPENVIDU_URL": "ftp://video.example.com"}, "OPENVIDU_URL"},
+		{map[string]string{"OPENVIDU_URL": "://nope"}, "OPENVIDU_URL"},
+		{map[string]string{"OPENVIDU_URL": "wss://"}, "OPENVIDU_URL"},
+		{map[string]string{"OPENVIDU_API_KEY": ""}, "OPENVIDU_API_KEY"},
+		{map[string]string{"OPENVIDU_SECRET": ""}, "OPENVIDU_SECRET"},
+		{map[string]string{"OPENVIDU_DOMAIN": "https://video.example.com/x"}, "OPENVIDU_DOMAIN"},
+		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "-1"}, "OPENVIDU_MAX_PARTICIPANTS"},
+		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "many"}, "OPENVIDU_MAX_PARTICIPANTS"},
+		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "-1m"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
+		{map[string]string{"OPENVIDU_EMPTY_TIMEOUT": "-1m"}, "OPENVIDU_EMPTY_TIMEOUT"},
+		{map[string]string{"OPENVIDU_RECORDING_TIMEOUT": "0s"}, "OPENVIDU_RECORDING_TIMEOUT"},
+		{map[string]string{"OPENVIDU_WAITING_ROOM": "perhaps"}, "OPENVIDU_WAITING_ROOM"},
+		{map[string]string{"OPENVIDU_JOIN_URL": "https://call.example.com/"}, "OPENVIDU_JOIN_URL"},
+	} {
+		setEnv(t, testenv.With(base, tc.env))
+		_, err := openvidu.LoadConfig()
+		assert.Equal(t, tc.field, testenv.FieldOf(t, err), "%v: %v", tc.env, err)
+		assert.NotContains(t, err.Error(), "openvidu-secret")
+	}
+}
+
+func TestConfigNeverShowsTheSecret(t *testing.T) {
+	cfg := openvidu.DefaultConfig()
+	cfg.URL, cfg.APIKey, cfg.Secret = "wss://x", "k", "openvidu-secret-never-shown"
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.NotContains(t, sprintf(verb, cfg), "openvidu-secret-never-shown", verb)
+	}
+}
+
+func sprintf(verb string, v any) string { return fmt.Sprintf(verb, v) }
