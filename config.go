@@ -23,8 +23,11 @@ const (
 
 // Bounds of the Service's settings.
 const (
-	maxTokenTTL      = 24 * time.Hour // a meeting token is a bearer credential
-	minRoomKeyLength = 32             // bytes of VIDEO_ROOM_KEY
+	maxTokenTTL         = 24 * time.Hour // a meeting token is a bearer credential
+	maxHealthTimeout    = time.Minute
+	maxHealthInterval   = 24 * time.Hour
+	maxRecoveryProbes   = 100
+	maxRecordingTimeout = 10 * time.Minute
 )
 
 // Config is the Service's own configuration (the VIDEO_* variables), read from the
@@ -48,6 +51,14 @@ type Config struct {
 	RoomPrefix string `envconfig:"VIDEO_ROOM_PREFIX"`
 	// TokenTTL is how long a meeting token is valid (VIDEO_TOKEN_TTL, default 2h, at most 24h).
 	TokenTTL time.Duration `envconfig:"VIDEO_TOKEN_TTL"`
+	// ShareEmail passes participants' email addresses to the providers (VIDEO_SHARE_EMAIL,
+	// default false). Jitsi then puts them in the token and in the join link, where browser
+	// history, chat logs and proxies keep them; off, no email leaves the Service.
+	ShareEmail bool `envconfig:"VIDEO_SHARE_EMAIL"`
+	// RecordingTimeout bounds a start or stop of a server-side recording, on any provider
+	// (VIDEO_RECORDING_TIMEOUT, default 15s, at most 10m). Every other provider call is bounded
+	// by Health.Timeout.
+	RecordingTimeout time.Duration `envconfig:"VIDEO_RECORDING_TIMEOUT"`
 	// Health tunes health checking and failover.
 	Health HealthConfig `ignored:"true"`
 	// Policy shapes what each role may do, on every provider.
@@ -78,7 +89,9 @@ func DefaultConfig() Config {
 		Environment: EnvProduction,
 		RoomPrefix:  "consult-",
 		TokenTTL:    2 * time.Hour,
-		Health:      HealthConfig{Timeout: 2 * time.Second, Interval: 15 * time.Second, RecoveryProbes: 2},
+
+		RecordingTimeout: 15 * time.Second,
+		Health:           HealthConfig{Timeout: 2 * time.Second, Interval: 15 * time.Second, RecoveryProbes: 2},
 	}
 }
 
@@ -114,8 +127,8 @@ func (c Config) Validate() error {
 	if !c.RoomKey.IsSet() && c.Environment == EnvProduction {
 		return bad("VIDEO_ROOM_KEY", "required in production (VIDEO_ENV=production): every replica must derive the same room names; set at least 32 random bytes")
 	}
-	if c.RoomKey.IsSet() && len(c.RoomKey) < minRoomKeyLength {
-		return bad("VIDEO_ROOM_KEY", fmt.Sprintf("must be at least %d bytes", minRoomKeyLength))
+	if msg := c.RoomKey.CheckStrength(); msg != "" {
+		return bad("VIDEO_ROOM_KEY", msg)
 	}
 	if c.RoomPrefix == "" || len(c.RoomPrefix) > 32 || strings.Trim(c.RoomPrefix, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
 		return bad("VIDEO_ROOM_PREFIX", "must be 1 to 32 characters of a-z, 0-9 and '-'")
@@ -123,14 +136,17 @@ func (c Config) Validate() error {
 	if c.TokenTTL <= 0 || c.TokenTTL > maxTokenTTL {
 		return bad("VIDEO_TOKEN_TTL", "must be a positive duration of at most 24h")
 	}
-	if c.Health.Timeout <= 0 {
-		return bad("VIDEO_HEALTH_TIMEOUT", "must be a positive duration")
+	if c.RecordingTimeout <= 0 || c.RecordingTimeout > maxRecordingTimeout {
+		return bad("VIDEO_RECORDING_TIMEOUT", "must be a positive duration of at most 10m")
 	}
-	if c.Health.Interval <= 0 {
-		return bad("VIDEO_HEALTH_INTERVAL", "must be a positive duration")
+	if c.Health.Timeout <= 0 || c.Health.Timeout > maxHealthTimeout {
+		return bad("VIDEO_HEALTH_TIMEOUT", "must be a positive duration of at most 1m")
 	}
-	if c.Health.RecoveryProbes < 1 {
-		return bad("VIDEO_HEALTH_RECOVERY_PROBES", "must be at least 1")
+	if c.Health.Interval <= 0 || c.Health.Interval > maxHealthInterval {
+		return bad("VIDEO_HEALTH_INTERVAL", "must be a positive duration of at most 24h")
+	}
+	if c.Health.RecoveryProbes < 1 || c.Health.RecoveryProbes > maxRecoveryProbes {
+		return bad("VIDEO_HEALTH_RECOVERY_PROBES", "must be from 1 to 100")
 	}
 	return nil
 }
@@ -147,5 +163,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("health_interval", c.Health.Interval),
 		slog.Bool("waiting_room", c.Policy.WaitingRoom),
 		slog.Bool("client_recording", c.Policy.ClientRecording),
+		slog.Bool("share_email", c.ShareEmail),
 	)
 }

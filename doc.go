@@ -10,18 +10,23 @@
 // in one call; video.New wires it by hand. Tests of application code use the fakes of package
 // videotest in the providers' place.
 //
-//	func serve(ctx context.Context, appointmentID, doctorID string) (joinURL string, err error) {
-//		svc, err := fromenv.New() // VIDEO_*, OPENVIDU_*, JITSI_*, VIDEO_STORE
+//	func main() {
+//		svc, err := fromenv.New() // once per process: VIDEO_*, OPENVIDU_*, JITSI_*, VIDEO_STORE
 //		if err != nil {
-//			return "", err
+//			log.Fatal(err)
 //		}
 //		defer svc.Close()
-//		tok, err := svc.GenerateMeetingToken(ctx, appointmentID, doctorID, video.RoleDoctor,
-//			video.UserInfo{DisplayName: "Dr. Smith"})
-//		if err != nil {
-//			return "", err
-//		}
-//		return tok.JoinURL, nil
+//		http.HandleFunc("POST /appointments/{id}/video/token", func(w http.ResponseWriter, r *http.Request) {
+//			// After your authentication: who is asking, in which role, for this appointment.
+//			tok, err := svc.GenerateMeetingToken(r.Context(), r.PathValue("id"), "doctor-1", video.RoleDoctor,
+//				video.UserInfo{DisplayName: "Dr. Smith"})
+//			if err != nil {
+//				http.Error(w, "no meeting", http.StatusServiceUnavailable)
+//				return
+//			}
+//			json.NewEncoder(w).Encode(tok) // provider, room, token, join and server URLs, expiry
+//		})
+//		log.Fatal(http.ListenAndServe("127.0.0.1:8080", nil))
 //	}
 //
 // This package speaks to two audiences. Applications use Service, Config (LoadConfig), the
@@ -67,8 +72,9 @@
 // # Errors
 //
 // Every method returns a *Error whose Kind is one of the package's sentinels (ErrInvalidArgument
-// naming the field, ErrForbidden, ErrNotFound, ErrConsultationEnded, ErrUnsupported,
-// ErrUnavailable, ErrAllProvidersFailed, ErrStore, ErrDisabled, ErrClosed), so callers branch
+// naming the field, ErrInvalidConfig naming the variable, ErrForbidden, ErrNotFound,
+// ErrConsultationEnded, ErrConflict, ErrUnsupported, ErrUnavailable, ErrUnauthenticated,
+// ErrAllProvidersFailed, ErrStore, ErrDisabled, ErrClosed), so callers branch
 // with errors.Is or Code and never on a message. An error has exactly one kind: errors.Is
 // matches it and no other, while the cause (a vendor's error, a *url.Error, each provider's
 // *ProviderError) stays reachable with errors.As. Error strings and logs never contain a secret

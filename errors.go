@@ -12,8 +12,10 @@ var (
 	ErrInvalidArgument = errors.New("invalid argument")
 	// ErrInvalidConfig reports a configuration value that cannot work; the *Error names the variable.
 	ErrInvalidConfig = errors.New("invalid configuration")
-	// ErrNotFound reports an appointment with no consultation.
-	ErrNotFound = errors.New("consultation not found")
+	// ErrNotFound reports an appointment with no consultation, or an object the caller named in
+	// it (a participant to admit, a recording to stop) that is not this appointment's; the
+	// *Error names the field. Providers wrap it for an object they do not have.
+	ErrNotFound = errors.New("not found")
 	// ErrConsultationEnded reports an operation that an ended consultation refuses, such as a new token.
 	ErrConsultationEnded = errors.New("consultation ended")
 	// ErrForbidden reports a role that may not do what was asked, such as a patient ending a consultation.

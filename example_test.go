@@ -22,7 +22,7 @@ func exampleConfig() video.Config { return videotest.Config() }
 func ExampleNew() {
 	cfg := videotest.Config() // in production: video.LoadConfig()
 	ovCfg := openvidu.DefaultConfig()
-	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = "ws://127.0.0.1:7880", "devkey", "secret" // or openvidu.LoadConfig()
+	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = "ws://127.0.0.1:7880", "devkey", "secret-0123456789abcdef0123456789" // or openvidu.LoadConfig()
 	ov, err := openvidu.New(ovCfg)
 	if err != nil {
 		log.Fatal(err)

@@ -68,12 +68,23 @@ func TestPrimaryErrorTriesFallbackAndWarnsWithTheError(t *testing.T) {
 	assert.Equal(t, 1, r.ov.Calls(videotest.OpCreateRoom), "a provider marked down is not called again")
 }
 
-func TestPrimaryNotGivenFirstGivenServesAlone(t *testing.T) {
+func TestVideoProviderMustNameAProviderGiven(t *testing.T) {
 	cfg := testConfig()
 	cfg.Provider = ovName
-	logs := &logSink{}
+	_, err := video.New(cfg, []video.Provider{videotest.NewProvider(jtName)})
+	require.ErrorIs(t, err, video.ErrInvalidConfig, "a typo, or its provider left unconfigured")
+	var verr *video.Error
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "VIDEO_PROVIDER", verr.Field)
+	var typed *videotest.Provider
+	_, err = video.New(testConfig(), []video.Provider{typed, videotest.NewProvider(jtName)})
+	require.ErrorIs(t, err, video.ErrInvalidArgument, "a typed nil is refused, not called")
+}
+
+func TestOneProviderServesAlone(t *testing.T) {
+	cfg := testConfig()
 	jt := videotest.NewProvider(jtName)
-	svc, err := video.New(cfg, []video.Provider{jt}, video.WithLogger(slog.New(logs)))
+	svc, err := video.New(cfg, []video.Provider{jt})
 	require.NoError(t, err)
 	defer svc.Close()
 	tok, err := svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{})
@@ -82,7 +93,6 @@ func TestPrimaryNotGivenFirstGivenServesAlone(t *testing.T) {
 	assert.Equal(t, jtName, svc.CurrentProvider())
 	assert.Equal(t, jtName, svc.PrimaryProvider())
 	assert.Equal(t, video.ProviderName(""), svc.FallbackProvider())
-	assert.Len(t, logs.find(slog.LevelWarn, "VIDEO_PROVIDER names a provider that was not given; the first given serves first"), 1)
 }
 
 func TestNewRefusesBadProviderLists(t *testing.T) {

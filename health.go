@@ -22,16 +22,23 @@ const (
 	// HealthMisconfigured: the provider refused the credentials. A configuration error,
 	// not an outage: fix the key or secret.
 	HealthMisconfigured HealthState = "misconfigured"
+	// HealthUnprobed: the provider is not probed (it implements Unprobed), so nothing says
+	// whether it serves; it is used as if it were up.
+	HealthUnprobed HealthState = "unprobed"
 )
 
 // HealthReport is the Service's health: every provider's, and whether any can serve.
 type HealthReport struct {
-	// Healthy is true when at least one provider is up.
+	// Healthy is true when at least one provider can serve: up, or unprobed.
 	Healthy bool `json:"healthy"`
 	// Current is the provider a new appointment would be pinned to now.
 	Current ProviderName `json:"current,omitempty"`
 	// Providers lists the primary first.
 	Providers []ProviderHealth `json:"providers"`
+	// StoreRepairs counts the store faults this replica repaired since New: consultation
+	// records the store lost and the replica re-created from a pin it had seen, and moves no
+	// migration explained that it recorded and announced. Any is an operational incident.
+	StoreRepairs int64 `json:"store_repairs"`
 }
 
 // ProviderHealth is one provider's health.
@@ -81,6 +88,9 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 			snap := answer(m.health)
 			ph := ProviderHealth{Provider: m.name, Primary: i == 0, State: healthState(snap.State),
 				LastCheck: snap.LastCheck, Latency: snap.Latency, Probes: m.health.Probes(), ProbeWaits: m.health.Waits()}
+			if up, ok := m.p.(Unprobed); ok && up.Unprobed() && ph.State == HealthUp {
+				ph.State, ph.Latency = HealthUnprobed, 0
+			}
 			if snap.LastErr != nil {
 				ph.LastError = snap.LastErr.Error()
 			}
@@ -89,9 +99,10 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 	}
 	wg.Wait()
 	for _, p := range r.Providers {
-		r.Healthy = r.Healthy || p.State == HealthUp
+		r.Healthy = r.Healthy || p.State == HealthUp || p.State == HealthUnprobed
 	}
 	r.Current = s.CurrentProvider()
+	r.StoreRepairs = s.storeRepairs.Load()
 	return r
 }
 

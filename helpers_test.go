@@ -2,6 +2,7 @@ package video_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -140,4 +141,14 @@ func logRecord(msg string, attrs ...slog.Attr) slog.Record {
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0)
 	r.AddAttrs(attrs...)
 	return r
+}
+
+// jwtPayload returns the decoded JSON payload of a JWT, unverified.
+func jwtPayload(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	require.Len(t, parts, 3)
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	return string(b)
 }

@@ -13,7 +13,7 @@ type options struct {
 	log       *slog.Logger
 	store     Store
 	onMigrate func(context.Context, MigrationNotice)
-	onClose   func() error
+	onClose   []func() error
 	now       func() time.Time
 }
 
@@ -35,7 +35,11 @@ func WithOnMigrate(fn func(ctx context.Context, n MigrationNotice)) Option {
 
 // WithOnClose makes Service.Close call fn once, after the Service has stopped, and return its
 // error: for what was opened for the Service alone, such as a store (package fromenv uses it).
-func WithOnClose(fn func() error) Option { return func(o *options) { o.onClose = fn } }
+// Several are called in the reverse order of their options, all of them, and their errors
+// joined.
+func WithOnClose(fn func() error) Option {
+	return func(o *options) { o.onClose = append(o.onClose, fn) }
+}
 
 // WithClock makes the Service read time from now instead of time.Now; for tests.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }

@@ -5,9 +5,12 @@ import (
 	"errors"
 )
 
-// AdmitParticipant lets participantID, waiting in the appointment's waiting room, publish and
-// subscribe. Only a doctor admits. Providers without a server-side waiting room answer
-// ErrUnsupported.
+// AdmitParticipant lets participantID, a patient waiting in the appointment's waiting room,
+// publish, subscribe and send data. Only a doctor admits, and only a patient who holds a token
+// for this appointment's current room: anyone else is ErrNotFound (naming participantID),
+// without asking the provider, and so is a patient the provider does not see in the room. An
+// ended consultation answers ErrConsultationEnded. Providers without a server-side waiting
+// room answer ErrUnsupported. The call is bounded by VIDEO_HEALTH_TIMEOUT.
 func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID string, role Role, participantID string) error {
 	const op = "AdmitParticipant"
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
@@ -20,18 +23,30 @@ func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID st
 	if err != nil {
 		return err
 	}
+	if !c.EndedAt.IsZero() {
+		return &Error{Op: op, Kind: ErrConsultationEnded}
+	}
 	a, ok := m.p.(Admitter)
 	if !ok {
 		return &Error{Op: op, Kind: ErrUnsupported, Provider: m.name, Msg: "the provider has no server-side waiting room"}
 	}
-	if err := a.Admit(ctx, c.Room, participantID); err != nil {
+	if p := c.participant(participantID, RolePatient); p == nil || p.Provider != c.Provider || p.Room != c.Room {
+		return &Error{Op: op, Kind: ErrNotFound, Field: "participantID", Msg: "no patient of this appointment's room by that ID"}
+	}
+	callCtx, cancel := s.bounded(ctx)
+	defer cancel()
+	if err := a.Admit(callCtx, c.Room, participantID); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return &Error{Op: op, Kind: ErrNotFound, Field: "participantID", Provider: m.name, Msg: "the patient is not in the room"}
+		}
 		return providerErr(op, m.name, err)
 	}
 	return nil
 }
 
 // Participants returns who is connected to the appointment's room now, as its provider
-// sees it. Providers that cannot list participants answer ErrUnsupported.
+// sees it. Providers that cannot list participants answer ErrUnsupported. The call is bounded
+// by VIDEO_HEALTH_TIMEOUT.
 func (s *Service) Participants(ctx context.Context, appointmentID string) ([]LiveParticipant, error) {
 	const op = "Participants"
 	if err := s.ready(op); err != nil {
@@ -48,7 +63,9 @@ func (s *Service) Participants(ctx context.Context, appointmentID string) ([]Liv
 	if !ok {
 		return nil, &Error{Op: op, Kind: ErrUnsupported, Provider: m.name, Msg: "the provider cannot list participants"}
 	}
-	ps, err := l.Participants(ctx, c.Room)
+	callCtx, cancel := s.bounded(ctx)
+	defer cancel()
+	ps, err := l.Participants(callCtx, c.Room)
 	if err != nil {
 		return nil, providerErr(op, m.name, err)
 	}
@@ -72,7 +89,7 @@ func (s *Service) pinned(ctx context.Context, op, appointmentID string) (*Consul
 // apart from outages.
 func providerErr(op string, name ProviderName, err error) error {
 	kind := ErrUnavailable
-	for _, k := range []error{ErrInvalidArgument, ErrUnauthenticated} {
+	for _, k := range []error{ErrInvalidArgument, ErrUnauthenticated, ErrNotFound} {
 		if errors.Is(err, k) {
 			kind = k
 		}

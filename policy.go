@@ -5,10 +5,10 @@ package video
 // alone (PolicySource).
 type Policy struct {
 	// WaitingRoom holds patients on entry until a doctor admits them (VIDEO_WAITING_ROOM).
-	WaitingRoom bool `envconfig:"VIDEO_WAITING_ROOM" default:"false"`
+	WaitingRoom bool `envconfig:"VIDEO_WAITING_ROOM"`
 	// ClientRecording lets doctors record from the client where the vendor's client records
 	// (VIDEO_CLIENT_RECORDING).
-	ClientRecording bool `envconfig:"VIDEO_CLIENT_RECORDING" default:"false"`
+	ClientRecording bool `envconfig:"VIDEO_CLIENT_RECORDING"`
 }
 
 // join returns the policy with every switch of o turned on as well.

@@ -156,6 +156,15 @@ type Provider interface {
 	Check(ctx context.Context) error
 }
 
+// Unprobed is implemented by providers whose Check may not reach the vendor at all (Jitsi with
+// JITSI_HEALTH_PROBE=off: the backend cannot reach the deployment). While Unprobed returns
+// true, the Service serves from the provider as if it were up but reports it HealthUnprobed:
+// nothing has observed it serving.
+type Unprobed interface {
+	// Unprobed reports whether Check leaves the vendor unobserved.
+	Unprobed() bool
+}
+
 // PolicySource is implemented by providers whose own configuration turns policy switches on
 // for their tokens (OPENVIDU_WAITING_ROOM, JITSI_ENABLE_WAITING_ROOM, JITSI_ENABLE_RECORDING).
 // The Service joins it with its own Policy for that provider alone; the Service, not the
@@ -170,14 +179,16 @@ type PolicySource interface {
 type Recorder interface {
 	// StartRecording starts recording room and returns the recording in progress.
 	StartRecording(ctx context.Context, room string) (*Recording, error)
-	// StopRecording stops the recording with the given ID and returns what is known of it.
+	// StopRecording stops the recording with the given ID and returns what is known of it. An
+	// unknown ID is an error wrapping ErrNotFound.
 	StopRecording(ctx context.Context, recordingID string) (*Recording, error)
 }
 
 // Admitter is implemented by providers with a server-side waiting room: Admit lets a waiting
 // participant publish and subscribe. The Service answers ErrUnsupported for the others.
 type Admitter interface {
-	// Admit gives userID in room Publish, Subscribe and PublishData now.
+	// Admit gives userID in room Publish, Subscribe and PublishData now, changing none of its
+	// other permissions. A participant not in the room is an error wrapping ErrNotFound.
 	Admit(ctx context.Context, room, userID string) error
 }
 

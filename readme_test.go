@@ -13,9 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestDocsCompile builds every Go block of the README, each a whole file, and the package
-// doc's snippet, wrapped in a file of its own, inside this module: documentation that does not
-// compile fails here.
+// TestDocsCompile builds every Go block of the README, each a whole file, and the snippets of
+// the package docs (this package's and fromenv's), each wrapped in a file of its own, inside
+// this module: documentation that does not compile fails here. The files go to a directory
+// whose name starts with '_', which ./... patterns never match.
 func TestDocsCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the README's programs; not in -short")
@@ -25,52 +26,71 @@ func TestDocsCompile(t *testing.T) {
 	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(readme, -1)
 	require.NotEmpty(t, blocks, "the README has Go blocks")
 
-	dir, err := os.MkdirTemp(".", "docs-compile-")
+	dir, err := os.MkdirTemp(".", "_docs-compile-")
 	require.NoError(t, err)
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	var pkgs []string
+	add := func(name, file string, src []byte) {
+		write(t, filepath.Join(dir, name, file), src)
+		pkgs = append(pkgs, "./"+filepath.ToSlash(filepath.Join(dir, name)))
+	}
 	for i, b := range blocks {
 		src := b[1]
 		require.True(t, bytes.HasPrefix(src, []byte("package ")), "README Go block %d is not a whole file", i+1)
-		name := "main.go"
+		file := "main.go"
 		if bytes.Contains(src, []byte("\nfunc Test")) {
-			name = "block_test.go"
+			file = "block_test.go"
 		}
-		write(t, filepath.Join(dir, "readme"+strconv.Itoa(i+1), name), src)
+		add("readme"+strconv.Itoa(i+1), file, src)
 	}
-	write(t, filepath.Join(dir, "doc", "main.go"), docSnippet(t))
+	add("doc", "main.go", docSnippet(t, "doc.go"))
+	add("fromenv", "main.go", docSnippet(t, "fromenv/fromenv.go"))
 
-	cmd := exec.Command("go", "vet", "./"+filepath.ToSlash(dir)+"/...")
-	out, err := cmd.CombinedOutput()
+	out, err := exec.Command("go", append([]string{"vet"}, pkgs...)...).CombinedOutput()
 	require.NoError(t, err, "the docs do not compile:\n%s", out)
 }
 
-// docSnippet wraps doc.go's indented code in a file with the imports it uses.
-func docSnippet(t *testing.T) []byte {
-	src, err := os.ReadFile("doc.go")
+// docSnippet wraps the indented code of a file's package doc in a program with the imports a
+// snippet may use: declarations as they are, statements as main's body.
+func docSnippet(t *testing.T, path string) []byte {
+	src, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var code []string
 	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "package ") {
+			break
+		}
 		if strings.HasPrefix(line, "//\t") {
 			code = append(code, strings.TrimPrefix(line, "//\t"))
 		}
 	}
-	require.NotEmpty(t, code, "doc.go has a snippet")
+	require.NotEmpty(t, code, "%s has a snippet", path)
+	body := strings.Join(code, "\n")
+	if !strings.HasPrefix(body, "func ") {
+		body = "func main() {\n" + body + "\n}"
+	}
 	return []byte(`package main
 
 import (
 	"context"
+	"encoding/json"
+	"log"
+	"net/http"
 
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/fromenv"
 )
 
-` + strings.Join(code, "\n") + `
+var (
+	_ = context.Background
+	_ = json.NewEncoder
+	_ = log.Fatal
+	_ = http.HandleFunc
+	_ video.Role
+	_ = fromenv.New
+)
 
-func main() { _, _ = serve(context.Background(), "appointment-1", "doctor-1") }
-
-var _ video.Role
-var _ = fromenv.New
-`)
+` + body + "\n")
 }
 
 func write(t *testing.T, path string, data []byte) {

@@ -3,6 +3,7 @@ package video
 import (
 	"context"
 	"log/slog"
+	"slices"
 )
 
 // ReportTechnicalIssue records a technical issue a participant met in the appointment's
@@ -71,7 +72,9 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	if err != nil {
 		return nil, err
 	}
-	rec, err := rc.StartRecording(ctx, c.Room)
+	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
+	defer cancel()
+	rec, err := rc.StartRecording(callCtx, c.Room)
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
@@ -79,7 +82,9 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 }
 
 // StopRecording stops the recording recordingID of the appointment's consultation and
-// records what is known of it. Only a doctor may record.
+// records what is known of it. Only a doctor may record, and only a recording started for this
+// appointment on its provider: any other ID is ErrNotFound (naming recordingID), and the
+// provider is not asked.
 func (s *Service) StopRecording(ctx context.Context, appointmentID, userID string, role Role, recordingID string) (*Recording, error) {
 	const op = "StopRecording"
 	if err := checkID(op, "recordingID", recordingID); err != nil {
@@ -89,7 +94,12 @@ func (s *Service) StopRecording(ctx context.Context, appointmentID, userID strin
 	if err != nil {
 		return nil, err
 	}
-	rec, err := rc.StopRecording(ctx, recordingID)
+	if !slices.ContainsFunc(c.Recordings, func(r Recording) bool { return r.ID == recordingID && r.Provider == c.Provider }) {
+		return nil, &Error{Op: op, Kind: ErrNotFound, Field: "recordingID", Msg: "no recording of this appointment by that ID"}
+	}
+	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
+	defer cancel()
+	rec, err := rc.StopRecording(callCtx, recordingID)
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
@@ -112,8 +122,9 @@ func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string
 }
 
 func (s *Service) keepRecording(ctx context.Context, op string, c *Consultation, rec *Recording) (*Recording, error) {
-	if rec.Provider == "" {
-		rec.Provider = c.Provider
+	rec.Provider = c.Provider
+	if err := checkRecording(op, *rec); err != nil {
+		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Msg: "the provider answered with an unusable recording", Err: err}
 	}
 	if _, err := s.store.AddRecording(ctx, c.AppointmentID, *rec); err != nil {
 		return nil, s.storeErr(op, err)

@@ -3,6 +3,9 @@ package video
 import (
 	"fmt"
 	"log/slog"
+	"strings"
+
+	"github.com/teleconsult/video/internal/redact"
 )
 
 // Secret is a configuration value that must never be shown: an API secret, a signing key.
@@ -10,13 +13,26 @@ import (
 // is empty); Reveal returns the value to the code that signs with it.
 type Secret string
 
-const redacted = "[REDACTED]"
+const redacted = redact.Hidden
 
 // Reveal returns the secret's value.
 func (s Secret) Reveal() string { return string(s) }
 
-// IsSet reports whether the secret has a value.
-func (s Secret) IsSet() bool { return s != "" }
+// IsSet reports whether the secret has a value: one of white space alone counts as unset.
+func (s Secret) IsSet() bool { return strings.TrimSpace(string(s)) != "" }
+
+// MinSecretLength is the fewest bytes a signing secret may have (VIDEO_ROOM_KEY, an API secret,
+// an HS256 key): 256 bits, as LiveKit itself asks of its API secrets.
+const MinSecretLength = 32
+
+// CheckStrength returns what is wrong with s as a signing secret, or "" when it is unset or
+// strong enough: at least MinSecretLength bytes.
+func (s Secret) CheckStrength() string {
+	if s.IsSet() && len(s) < MinSecretLength {
+		return fmt.Sprintf("must be at least %d bytes", MinSecretLength)
+	}
+	return ""
+}
 
 // String implements fmt.Stringer without the value.
 func (s Secret) String() string {

@@ -2,6 +2,10 @@ package video_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 	"github.com/teleconsult/video/videotest"
 )
 
@@ -55,4 +61,61 @@ func TestNoSecretOrTokenInLogsOrErrors(t *testing.T) {
 	for _, secret := range append([]string{testRoomKey}, tokens...) {
 		assert.NotContains(t, everything, secret)
 	}
+}
+
+// TestObjectsPrintWithoutSecrets prints and logs every library object that holds a secret,
+// by pointer and by value, with every verb and handler, and looks for each secret in every
+// form it is held in (text, bytes, hex, PEM).
+func TestObjectsPrintWithoutSecrets(t *testing.T) {
+	const ovSecret = "openvidu-secret-never-printed-0123456789"
+	const jtSecret = "jitsi-app-secret-never-printed-0123456789"
+	ovCfg := openvidu.DefaultConfig()
+	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = "ws://127.0.0.1:1", "api-key", ovSecret
+	ov, err := openvidu.New(ovCfg)
+	require.NoError(t, err)
+	jtCfg := jitsi.DefaultConfig()
+	jtCfg.Domain, jtCfg.AppID, jtCfg.AppSecret, jtCfg.HealthProbe = "meet.example.com", "app", jtSecret, jitsi.ProbeOff
+	jt, err := jitsi.New(jtCfg, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	jaasCfg := jitsi.DefaultConfig()
+	jaasCfg.AppID, jaasCfg.JaaSKeyID, jaasCfg.JaaSPrivateKey = "vpaas-magic-cookie-1", "kid", video.Secret(pemKey)
+	jaas, err := jitsi.New(jaasCfg, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	svc, err := video.New(testConfig(), []video.Provider{ov, jt})
+	require.NoError(t, err)
+	defer svc.Close()
+	tok, err := svc.GenerateMeetingToken(context.Background(), "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	if err != nil { // OpenVidu is not reachable: the token comes from Jitsi
+		t.Fatal(err)
+	}
+	require.NotEmpty(t, tok.Token)
+
+	objects := map[string]any{
+		"service": svc, "openvidu": ov, "openvidu value": *ov, "jitsi": jt, "jitsi value": *jt,
+		"jaas": jaas, "jaas value": *jaas, "token": tok, "token value": *tok,
+		"openvidu config": ovCfg, "jitsi config": jtCfg, "jaas config": jaasCfg,
+	}
+	secrets := []string{testRoomKey, ovSecret, jtSecret, tok.Token, pemKey[40:80]}
+	var forms []string
+	for _, s := range secrets {
+		forms = append(forms, s, fmt.Sprint([]byte(s)), fmt.Sprintf("%x", s), fmt.Sprintf("% x", []byte(s)))
+	}
+	for name, obj := range objects {
+		var out strings.Builder
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+			fmt.Fprintf(&out, verb+"\n", obj)
+		}
+		slog.New(slog.NewTextHandler(&out, nil)).Info("m", "obj", obj)
+		slog.New(slog.NewJSONHandler(&out, nil)).Info("m", "obj", obj)
+		for _, f := range forms {
+			require.NotContains(t, out.String(), f, "%s prints a secret", name)
+		}
+	}
+	assert.Contains(t, fmt.Sprintf("%+v", svc), "openvidu jitsi", "the Service still says what it is")
+	assert.Contains(t, fmt.Sprintf("%v", *ov), "ws://127.0.0.1:1")
 }

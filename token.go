@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// MeetingToken is what a participant's client needs to join a consultation. Its String and
-// LogValue leave out the token and the join link (which may carry it).
+// MeetingToken is what a participant's client needs to join a consultation. Printed with any
+// fmt verb or logged, by value or by pointer, it leaves out the token and the join link (which
+// may carry it); JSON, its wire form for the client, carries both.
 type MeetingToken struct {
 	// AppointmentID is the appointment the token is for.
 	AppointmentID string `json:"appointment_id"`
@@ -30,17 +31,12 @@ type MeetingToken struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// String describes the token without the token or the join link.
-func (t *MeetingToken) String() string {
-	return "MeetingToken{appointment=" + t.AppointmentID + " user=" + t.UserID + " role=" + string(t.Role) +
-		" provider=" + string(t.Provider) + " room=" + t.Room + " expires=" + t.ExpiresAt.Format(time.RFC3339) + "}"
-}
-
-// LogValue implements slog.LogValuer without the token or the join link.
-func (t *MeetingToken) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("appointment_id", t.AppointmentID), slog.String("user_id", t.UserID),
-		slog.String("role", string(t.Role)), slog.String("provider", string(t.Provider)),
-		slog.String("room", t.Room), slog.Time("expires_at", t.ExpiresAt))
+// shared is what of info the providers may see: the email only with VIDEO_SHARE_EMAIL.
+func (s *Service) shared(info UserInfo) UserInfo {
+	if !s.cfg.ShareEmail {
+		info.Email = ""
+	}
+	return info
 }
 
 // GenerateMeetingToken returns a token for userID to join the appointment's consultation in
@@ -70,7 +66,9 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		if m == nil {
 			continue // the cached pin's provider is confirmed down: read, and migrate, next round
 		}
-		tok, err := m.p.IssueToken(ctx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: info, TTL: s.cfg.TokenTTL})
+		callCtx, cancel := s.bounded(ctx)
+		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: s.cfg.TokenTTL})
+		cancel()
 		if err != nil {
 			if errors.Is(err, ErrInvalidArgument) {
 				return nil, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
@@ -89,15 +87,23 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		c, err := s.store.AddParticipant(ctx, appointmentID, p.provider, p.room, rec)
 		switch {
 		case errors.Is(err, ErrConflict):
-			// Another replica re-pinned it: follow the pin the store returned.
-			if c != nil {
-				s.pins.put(appointmentID, pin{c.Provider, c.Room})
-			} else {
+			// The pin moved: follow the one the store returned, announcing a move that no
+			// migration explains (the store lost the record; see storefault.go).
+			if c == nil {
 				s.pins.del(appointmentID)
+				continue
 			}
+			if c, err = s.reconcile(ctx, op, p, c); err != nil {
+				return nil, err
+			}
+			s.pins.put(appointmentID, pin{c.Provider, c.Room})
 			continue
 		case errors.Is(err, ErrNotFound):
-			s.pins.del(appointmentID) // gone from the store (retention): pin it anew
+			// The store lost the record this replica saw (or dropped it after retention): put it
+			// back from the pin, never pin anew where the others are not.
+			if _, err := s.recreate(ctx, op, appointmentID, p); err != nil {
+				return nil, err
+			}
 			continue
 		case err != nil:
 			return nil, s.storeErr(op, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,9 +26,11 @@ type Service struct {
 	rooms     *roomname.Deriver
 	f         *factory
 	onMigrate func(context.Context, MigrationNotice)
-	onClose   func() error
+	onClose   []func() error
 	now       func() time.Time
 	pins      *pinCache
+
+	storeRepairs atomic.Int64 // store faults repaired (storefault.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -36,7 +39,8 @@ type Service struct {
 }
 
 // New returns a Service over providers, in priority order: the one cfg.Provider
-// (VIDEO_PROVIDER) names comes first, the others follow in the order given. Any number of
+// (VIDEO_PROVIDER) names comes first (it must be among them), the others follow in the order
+// given. Any number of
 // providers of any names may be given, each at most once. New validates cfg and fails on an
 // invalid one. With cfg.Enabled false it needs no provider, and every operation returns
 // ErrDisabled.
@@ -69,7 +73,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 
 	key := []byte(cfg.RoomKey.Reveal())
 	if len(key) == 0 {
-		key = make([]byte, minRoomKeyLength)
+		key = make([]byte, MinSecretLength)
 		_, _ = rand.Read(key)
 		o.log.Warn("VIDEO_ROOM_KEY not set: room names use a random key of this process only; set it before running several replicas or restarting with live consultations",
 			slog.String("environment", string(cfg.Environment)))
@@ -99,17 +103,14 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	for i, m := range s.f.members {
 		names[i] = string(m.name)
 	}
-	if cfg.Provider != "" && s.f.members[0].name != cfg.Provider {
-		o.log.LogAttrs(ctx, slog.LevelWarn, "VIDEO_PROVIDER names a provider that was not given; the first given serves first",
-			slog.String("configured", string(cfg.Provider)), slog.String("serving", names[0]))
-	}
 	o.log.LogAttrs(ctx, slog.LevelInfo, "video service initialised", slog.String("primary", names[0]),
 		slog.String("fallback", string(s.FallbackProvider())), slog.Any("providers", names), slog.Any("config", cfg))
 	return s, nil
 }
 
 // order checks the providers (at least one, none nil, names well formed and distinct) and
-// moves the one named first, if given, to the front.
+// moves the one named first to the front; naming one that was not given is a configuration
+// error (a typo in VIDEO_PROVIDER, or its provider left unconfigured).
 func order(op string, first ProviderName, providers []Provider) ([]Provider, error) {
 	bad := func(msg string) error { return &Error{Op: op, Kind: ErrInvalidArgument, Field: "providers", Msg: msg} }
 	if len(providers) == 0 {
@@ -120,6 +121,9 @@ func order(op string, first ProviderName, providers []Provider) ([]Provider, err
 	for i, p := range providers {
 		if p == nil {
 			return nil, bad(fmt.Sprintf("provider %d is nil", i))
+		}
+		if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer && v.IsNil() {
+			return nil, bad(fmt.Sprintf("provider %d is a nil %T: build it with its package's New", i, p))
 		}
 		name := p.Name()
 		if !name.Valid() {
@@ -135,6 +139,9 @@ func order(op string, first ProviderName, providers []Provider) ([]Provider, err
 			out = append(out, p)
 		}
 	}
+	if first != "" && !seen[first] {
+		return nil, &Error{Op: op, Kind: ErrInvalidConfig, Field: "VIDEO_PROVIDER", Msg: "names no provider given: configure it, or name one that is"}
+	}
 	return out, nil
 }
 
@@ -146,10 +153,11 @@ func (s *Service) Close() error {
 	}
 	s.cancel()
 	s.wg.Wait()
-	if s.onClose != nil {
-		return s.onClose()
+	var errs []error
+	for i := len(s.onClose) - 1; i >= 0; i-- {
+		errs = append(errs, s.onClose[i]())
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // ready returns the error every operation returns when the Service cannot serve at all.

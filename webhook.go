@@ -1,19 +1,28 @@
 package video
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // maxWebhookBody bounds a webhook request body.
 const maxWebhookBody = 1 << 20
 
+// webhookDeadline bounds the handling of one event, retries under contention included.
+const webhookDeadline = 10 * time.Second
+
 // WebhookHandler returns the handler for provider events (OpenVidu/LiveKit webhooks): mount
-// it where the provider posts them. It verifies each event's signature with the provider
-// (401 for a missing or bad one, never 200), drops repeated deliveries by event ID, and
+// it where the providers post them. Every provider that implements WebhookReceiver is offered
+// the event in priority order, and the first that accepts its signature owns it (401 when none
+// does, never 200), drops repeated deliveries by event ID, and
 // updates the consultation of the event's room:
 //
 //   - participant joined/left: the participant's JoinedAt/LeftAt; a doctor joining starts a
@@ -37,23 +46,13 @@ func (s *Service) WebhookHandler() http.Handler {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		var recv WebhookReceiver
-		var from ProviderName
-		for _, m := range s.f.members {
-			if wr, ok := m.p.(WebhookReceiver); ok {
-				recv, from = wr, m.name
-				break
-			}
-		}
-		if recv == nil {
+		ev, from, err := s.receive(w, r)
+		switch {
+		case errors.Is(err, errNoReceiver):
 			http.Error(w, "no configured provider sends webhooks", http.StatusNotFound)
 			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBody)
-		ev, err := recv.ReceiveWebhook(r)
-		switch {
 		case errors.Is(err, ErrUnauthenticated):
-			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook refused: bad signature", slog.String("provider", string(from)))
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook refused: no provider accepts its signature")
 			http.Error(w, "invalid webhook signature", http.StatusUnauthorized)
 			return
 		case err != nil:
@@ -77,7 +76,40 @@ func (s *Service) WebhookHandler() http.Handler {
 	})
 }
 
-// applyEvent records one provider event against the consultation of its room.
+// errNoReceiver: no provider implements WebhookReceiver.
+var errNoReceiver = errors.New("no provider receives webhooks")
+
+// receive reads r's body once, bounded, and offers it to every provider that receives webhooks,
+// in priority order: the first that does not refuse its signature says what the event is and
+// which provider sent it. When every one refuses it, the error wraps ErrUnauthenticated.
+func (s *Service) receive(w http.ResponseWriter, r *http.Request) (*WebhookEvent, ProviderName, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: webhook body: %v", ErrInvalidArgument, err)
+	}
+	err = errNoReceiver
+	for _, m := range s.f.members {
+		wr, ok := m.p.(WebhookReceiver)
+		if !ok {
+			continue
+		}
+		one := r.Clone(r.Context())
+		one.Body = io.NopCloser(bytes.NewReader(body))
+		ev, rerr := wr.ReceiveWebhook(one)
+		if rerr == nil {
+			return ev, m.name, nil
+		}
+		if err = rerr; !errors.Is(rerr, ErrUnauthenticated) {
+			return nil, m.name, rerr
+		}
+	}
+	return nil, "", err
+}
+
+// applyEvent records one provider event against the consultation of its room. Every effect is
+// idempotent and set by the event's own time, so that a delivery repeated on any replica, or
+// one that arrives late, changes nothing it should not: a participant's JoinedAt and LeftAt
+// only move forward, an end is set once, a recording is kept once by its ID.
 func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *WebhookEvent) error {
 	const op = "WebhookHandler"
 	if ev.Kind == WebhookOther || ev.Kind == WebhookRoomStarted || ev.Room == "" {
@@ -95,56 +127,96 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 	if at.IsZero() {
 		at = s.now()
 	}
-	current := c.Provider == from && c.Room == ev.Room
 	switch ev.Kind {
 	case WebhookRecordingEnded:
 		if ev.Recording == nil || checkRecording(op, *ev.Recording) != nil {
 			return nil
 		}
 		rec := *ev.Recording
-		if rec.Provider == "" {
-			rec.Provider = from
-		}
+		rec.Provider = from
 		_, err := s.store.AddRecording(ctx, c.AppointmentID, rec)
 		if err != nil {
 			return s.storeErr(op, err)
 		}
 		return nil
 	case WebhookRoomFinished:
-		_, err = s.mutate(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) {
-			if !current || c.StartedAt.IsZero() || !c.EndedAt.IsZero() {
-				return false, nil
+		return s.mutateEvent(ctx, op, c, func(c *Consultation) bool {
+			current := c.Provider == from && c.Room == ev.Room
+			if !current || c.StartedAt.IsZero() || !c.EndedAt.IsZero() || at.Before(c.StartedAt) || at.Before(lastMove(c)) {
+				return false // not this room's meeting, not started, already ended, or an event from before
 			}
 			c.EndedAt, c.EndedBy = at, "provider"
-			return true, nil
+			return true
 		})
-		return err
 	case WebhookParticipantJoined, WebhookParticipantLeft:
 		if ev.UserID == "" {
 			return nil
 		}
-		_, err = s.mutate(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) {
+		return s.mutateEvent(ctx, op, c, func(c *Consultation) bool {
 			p := c.participant(ev.UserID, ev.Role)
 			if p == nil {
 				if !ev.Role.Valid() {
-					return false, nil
+					return false
 				}
 				c.Participants = append(c.Participants, ParticipantRecord{UserID: ev.UserID, Role: ev.Role, Provider: from, Room: ev.Room})
 				p = &c.Participants[len(c.Participants)-1]
 			}
 			if ev.Kind == WebhookParticipantLeft {
+				if !at.After(p.LeftAt) {
+					return false
+				}
 				p.LeftAt = at
-				return true, nil
+				return true
+			}
+			if !at.After(p.JoinedAt) {
+				return false
 			}
 			p.JoinedAt = at
-			if current && p.Role == RoleDoctor && c.StartedAt.IsZero() && c.EndedAt.IsZero() {
+			if c.Provider == from && c.Room == ev.Room && p.Role == RoleDoctor && c.StartedAt.IsZero() && c.EndedAt.IsZero() {
 				c.StartedAt, c.StartedBy = at, p.UserID
 			}
-			return true, nil
+			return true
 		})
-		return err
 	}
 	return nil
+}
+
+// lastMove is when the consultation last moved to another provider, or zero.
+func lastMove(c *Consultation) time.Time {
+	if n := len(c.Migrations); n > 0 {
+		return c.Migrations[n-1].At
+	}
+	return time.Time{}
+}
+
+// mutateEvent applies change with compare-and-swap until it is stored or has nothing to do, for
+// as long as the request lasts (bounded by webhookDeadline): a valid event never fails because
+// other writers got there first. Retries back off with jitter, up to 50 ms apart.
+func (s *Service) mutateEvent(ctx context.Context, op string, c *Consultation, change func(*Consultation) bool) error {
+	ctx, cancel := context.WithTimeout(ctx, webhookDeadline)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		next := c.Clone()
+		if !change(next) {
+			return nil
+		}
+		_, err := s.store.Update(ctx, next)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return s.storeErr(op, err)
+		}
+		backoff := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
+		select {
+		case <-time.After(rand.N(backoff) + time.Millisecond):
+		case <-ctx.Done():
+			return &Error{Op: op, Kind: ErrStore, Msg: "the consultation kept changing until the deadline", Err: ctx.Err()}
+		}
+		if c, err = s.store.Get(ctx, c.AppointmentID); err != nil {
+			return s.storeErr(op, err)
+		}
+	}
 }
 
 // recentSet remembers the last n strings added.

@@ -4,7 +4,10 @@
 // VIDEO_REDIS_*). It is the one-line wiring; an application that wants control wires
 // video.New, the providers and the store itself, as this package does.
 //
-//	svc, err := fromenv.New()
+//	svc, err := fromenv.New() // once per process
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	defer svc.Close()
 package fromenv
 
@@ -23,16 +26,21 @@ import (
 type Option func(*options)
 
 type options struct {
-	log *slog.Logger
-	svc []video.Option
+	log   *slog.Logger
+	store video.Store
+	svc   []video.Option
 }
 
-// WithLogger sends the Service's and the providers' logs to l. Without it they log nothing
-// (the Jitsi provider's start-up warnings go to slog.Default).
+// WithLogger sends the Service's and the providers' logs to l. Without it the Service logs
+// nothing and the Jitsi provider's start-up warnings go to slog.Default.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
-// WithServiceOptions passes opts on to video.New (WithOnMigrate, WithClock, …). A WithStore
-// among them wins over VIDEO_STORE.
+// WithStore keeps consultations in st instead of the store VIDEO_STORE names, which is then not
+// read; st stays the caller's to close.
+func WithStore(st video.Store) Option { return func(o *options) { o.store = st } }
+
+// WithServiceOptions passes opts on to video.New (WithOnMigrate, WithClock, …); use WithStore,
+// not video.WithStore, for the store.
 func WithServiceOptions(opts ...video.Option) Option {
 	return func(o *options) { o.svc = append(o.svc, opts...) }
 }
@@ -58,9 +66,11 @@ func New(opts ...Option) (*video.Service, error) {
 		return nil, &video.Error{Op: "fromenv.New", Kind: video.ErrInvalidConfig, Field: "OPENVIDU_URL",
 			Msg: "no provider configured: set OPENVIDU_URL (with OPENVIDU_API_KEY and OPENVIDU_SECRET) or JITSI_DOMAIN"}
 	}
-	st, closeStore, err := Store()
-	if err != nil {
-		return nil, err
+	st, closeStore := o.store, func() error { return nil }
+	if st == nil {
+		if st, closeStore, err = Store(); err != nil {
+			return nil, err
+		}
 	}
 	svcOpts := []video.Option{video.WithStore(st), video.WithOnClose(closeStore)}
 	if o.log != nil {
@@ -75,7 +85,7 @@ func New(opts ...Option) (*video.Service, error) {
 }
 
 // Providers returns the built-in providers the environment configures, OpenVidu first, each
-// built from its own LoadConfig. log (nil: none) receives the providers' own warnings.
+// built from its own LoadConfig. log receives the providers' own warnings (nil: slog.Default).
 func Providers(log *slog.Logger) ([]video.Provider, error) {
 	var out []video.Provider
 	ovCfg, err := openvidu.LoadConfig()

@@ -21,7 +21,7 @@ const roomKey = "fromenv tests' room key, 32 bytes and more"
 
 func TestNewWiresEveryConfiguredProvider(t *testing.T) {
 	setEnv(t, map[string]string{"VIDEO_ROOM_KEY": roomKey,
-		"OPENVIDU_URL": "ws://127.0.0.1:1", "OPENVIDU_API_KEY": "devkey", "OPENVIDU_SECRET": "secret",
+		"OPENVIDU_URL": "ws://127.0.0.1:1", "OPENVIDU_API_KEY": "devkey", "OPENVIDU_SECRET": "secret-0123456789abcdef0123456789",
 		"JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_PROBE": "off", "VIDEO_PROVIDER": "jitsi"})
 	svc, err := fromenv.New()
 	require.NoError(t, err)

@@ -105,6 +105,9 @@ func (c Config) Validate() error {
 	if c.AppSecret.IsSet() && c.AppID == "" {
 		return bad("JITSI_APP_ID", "required with JITSI_APP_SECRET")
 	}
+	if msg := c.AppSecret.CheckStrength(); msg != "" {
+		return bad("JITSI_APP_SECRET", msg+" (an HS256 key)")
+	}
 	if c.JaaS() {
 		if c.AppID == "" {
 			return bad("JITSI_APP_ID", "required with JITSI_JAAS_KEY_ID: the JaaS app ID (vpaas-magic-cookie-…)")
@@ -134,5 +137,5 @@ func (c Config) Validate() error {
 }
 
 func configErr(op, field, msg string) error {
-	return &video.Error{Op: "jitsi." + op, Kind: video.ErrInvalidConfig, Provider: Name, Field: field, Msg: msg}
+	return &video.Error{Op: "jitsi." + op, Kind: video.ErrInvalidConfig, Field: field, Msg: msg}
 }

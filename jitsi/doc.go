@@ -9,10 +9,11 @@
 // A token carries, for a self-hosted deployment: header typ "JWT" and alg HS256; iss the app
 // ID, aud a plain string (JITSI_AUDIENCE, default "jitsi"), sub (JITSI_SUBJECT, default "*"),
 // room the exact room (never "*"), iat, nbf 30 seconds back, exp now plus the TTL, all in
-// whole seconds; and context.user (id, name, email, avatar, moderator "true" for the doctor
-// only) and context.features as "true"/"false" strings (recording for the doctor when
-// JITSI_ENABLE_RECORDING is set; livestreaming and outbound-call off; screen-sharing on,
-// except for observers). For JaaS: alg RS256 with kid "<AppID>/<JaaSKeyID>", iss "chat",
+// whole seconds; and context.user (id, name, email, avatar, and moderator: the Moderator
+// grant, which the Service gives the doctor alone) and context.features as "true"/"false"
+// strings (recording: the Record grant, given with VIDEO_CLIENT_RECORDING or
+// JITSI_ENABLE_RECORDING; livestreaming and outbound-call off; screen-sharing: Publish and
+// ScreenShare). For JaaS: alg RS256 with kid "<AppID>/<JaaSKeyID>", iss "chat",
 // aud "jitsi", sub the app ID. No field is null.
 //
 // Without an app secret (and not JaaS), links carry no token: anyone with a link can join.
@@ -22,8 +23,10 @@
 //
 // https://<domain>[/<tenant>]/<room>?jwt=<token>#<config overrides>. JITSI_BASE_URL wins over
 // JITSI_DOMAIN. The display name travels as userInfo.displayName, JSON-quoted and escaped as
-// encodeURIComponent does, so quotes, spaces, emoji, '#' and '&' arrive intact. With
-// JITSI_ENABLE_WAITING_ROOM, patients go through the prejoin page; observers start muted.
+// encodeURIComponent does, so quotes, spaces, emoji, '#' and '&' arrive intact. The grants a
+// token cannot carry ride as overrides: Waiting (VIDEO_WAITING_ROOM or
+// JITSI_ENABLE_WAITING_ROOM) sends the participant through the prejoin page, and without Publish
+// (observers) the participant starts muted.
 //
 // # Health
 //
@@ -39,7 +42,7 @@
 //     ends, and issued tokens expire at their TTL; people already in the room stay until
 //     they leave.
 //   - Recording is a token feature the doctor starts in the Jitsi client (with
-//     JITSI_ENABLE_RECORDING). The provider does not implement video.Recorder, so
+//     VIDEO_CLIENT_RECORDING or JITSI_ENABLE_RECORDING). The provider does not implement video.Recorder, so
 //     Service.StartRecording answers video.ErrUnsupported.
 //   - A real lobby needs the server: the moderator turns the lobby on in the client, and
 //     prosody's mod_muc_wait_for_host holds guests until a host with a token joins. The

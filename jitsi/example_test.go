@@ -17,7 +17,7 @@ func ExampleNew() {
 	cfg := jitsi.DefaultConfig() // what jitsi.LoadConfig() reads from JITSI_*
 	cfg.Domain = "meet.example.com"
 	cfg.AppID = "teleconsult"
-	cfg.AppSecret = "the prosody app_secret"
+	cfg.AppSecret = "the prosody app_secret, 32 bytes or more"
 	p, err := jitsi.New(cfg)
 	if err != nil {
 		log.Fatal(err)

@@ -54,7 +54,13 @@ func WithHTTPClient(c *http.Client) Option { return func(p *Provider) { p.client
 func WithClock(now func() time.Time) Option { return func(p *Provider) { p.now = now } }
 
 // The capabilities the provider has beyond video.Provider.
-var _ video.PolicySource = (*Provider)(nil)
+var (
+	_ video.PolicySource = (*Provider)(nil)
+	_ video.Unprobed     = (*Provider)(nil)
+)
+
+// Unprobed implements video.Unprobed: with JITSI_HEALTH_PROBE=off, Check observes nothing.
+func (p *Provider) Unprobed() bool { return p.cfg.HealthProbe == ProbeOff }
 
 // New returns the Jitsi provider for cfg, which must be configured and valid (Config.Validate):
 // an unconfigured Config is an error naming JITSI_DOMAIN.
@@ -147,7 +153,7 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 					Recording:     boolString(req.Grants.Record),
 					Livestreaming: "false",
 					OutboundCall:  "false",
-					ScreenSharing: boolString(req.Grants.ScreenShare),
+					ScreenSharing: boolString(req.Grants.Publish && req.Grants.ScreenShare),
 				},
 			},
 		}

@@ -50,6 +50,13 @@ type Config struct {
 	JoinURL string `envconfig:"OPENVIDU_JOIN_URL"`
 }
 
+// Bounds of the numeric settings, well inside what LiveKit's uint32 fields carry.
+const (
+	maxParticipants     = 10000
+	maxRoomTimeout      = 720 * time.Hour // seconds, as a uint32
+	maxRecordingTimeout = 10 * time.Minute
+)
+
 // DefaultConfig returns the defaults, the one place they are written. It configures no server.
 func DefaultConfig() Config {
 	return Config{
@@ -113,22 +120,25 @@ func (c Config) Validate() error {
 	if !c.Secret.IsSet() {
 		return bad("OPENVIDU_SECRET", "required with OPENVIDU_URL")
 	}
+	if msg := c.Secret.CheckStrength(); msg != "" {
+		return bad("OPENVIDU_SECRET", msg+" (LiveKit refuses shorter API secrets)")
+	}
 	if c.Domain != "" && !envcfg.ValidHost(c.Domain) {
 		return bad("OPENVIDU_DOMAIN", "must be a host name such as video.example.com, without scheme or path")
 	}
-	if c.MaxParticipants < 0 {
-		return bad("OPENVIDU_MAX_PARTICIPANTS", "must not be negative (0: no limit)")
+	if c.MaxParticipants < 0 || c.MaxParticipants > maxParticipants {
+		return bad("OPENVIDU_MAX_PARTICIPANTS", "must be from 0 (no limit) to 10000")
 	}
 	for _, d := range []struct {
 		field string
 		v     time.Duration
 	}{{"OPENVIDU_EMPTY_TIMEOUT", c.EmptyTimeout}, {"OPENVIDU_DEPARTURE_TIMEOUT", c.DepartureTimeout}} {
-		if d.v < 0 {
-			return bad(d.field, "must not be negative")
+		if d.v < 0 || d.v > maxRoomTimeout {
+			return bad(d.field, "must be a duration from 0 to 720h")
 		}
 	}
-	if c.RecordingTimeout <= 0 {
-		return bad("OPENVIDU_RECORDING_TIMEOUT", "must be a positive duration")
+	if c.RecordingTimeout <= 0 || c.RecordingTimeout > maxRecordingTimeout {
+		return bad("OPENVIDU_RECORDING_TIMEOUT", "must be a positive duration of at most 10m")
 	}
 	if c.RecordingFilepath == "" {
 		return bad("OPENVIDU_RECORDING_FILEPATH", "must not be empty")
@@ -143,5 +153,5 @@ func (c Config) Validate() error {
 }
 
 func configErr(op, field, msg string) error {
-	return &video.Error{Op: "openvidu." + op, Kind: video.ErrInvalidConfig, Provider: Name, Field: field, Msg: msg}
+	return &video.Error{Op: "openvidu." + op, Kind: video.ErrInvalidConfig, Field: field, Msg: msg}
 }

@@ -24,36 +24,36 @@ func TestLoadConfigUnconfiguredIsNotAnError(t *testing.T) {
 
 func TestLoadConfigReadsEveryVariable(t *testing.T) {
 	setEnv(t, map[string]string{
-		"OPENVIDU_URL": "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "openvidu-secret",
+		"OPENVIDU_URL": "https://ov.example.com", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "openvidu-secret-0123456789abcdef0123456789",
 		"OPENVIDU_DOMAIN": "video.example.com", "OPENVIDU_MAX_PARTICIPANTS": "3", "OPENVIDU_EMPTY_TIMEOUT": "2m",
 		"OPENVIDU_DEPARTURE_TIMEOUT": "30s", "OPENVIDU_WAITING_ROOM": "true", "OPENVIDU_RECORDING_FILEPATH": "r/{room_name}.mp4",
 		"OPENVIDU_RECORDING_TIMEOUT": "3s", "OPENVIDU_JOIN_URL": "https://call.example.com/?url={server_url}&token={token}",
 	})
 	cfg, err := openvidu.LoadConfig()
 	require.NoError(t, err)
-	assert.Equal(t, openvidu.Config{URL: "https://ov.example.com", APIKey: "k", Secret: "openvidu-secret", Domain: "video.example.com",
+	assert.Equal(t, openvidu.Config{URL: "https://ov.example.com", APIKey: "k", Secret: "openvidu-secret-0123456789abcdef0123456789", Domain: "video.example.com",
 		MaxParticipants: 3, EmptyTimeout: 2 * time.Minute, DepartureTimeout: 30 * time.Second, WaitingRoom: true,
 		RecordingFilepath: "r/{room_name}.mp4", RecordingTimeout: 3 * time.Second,
 		JoinURL: "https://call.example.com/?url={server_url}&token={token}"}, cfg)
 }
 
 func TestLoadConfigLiveKitNames(t *testing.T) {
-	setEnv(t, map[string]string{"LIVEKIT_URL": "ws://127.0.0.1:7880", "LIVEKIT_API_KEY": "devkey", "LIVEKIT_API_SECRET": "lk-secret"})
+	setEnv(t, map[string]string{"LIVEKIT_URL": "ws://127.0.0.1:7880", "LIVEKIT_API_KEY": "devkey", "LIVEKIT_API_SECRET": "lk-secret-0123456789abcdef0123456789"})
 	cfg, err := openvidu.LoadConfig()
 	require.NoError(t, err)
 	assert.Equal(t, "ws://127.0.0.1:7880", cfg.URL)
 	assert.Equal(t, "devkey", cfg.APIKey)
-	assert.Equal(t, "lk-secret", cfg.Secret.Reveal())
+	assert.Equal(t, "lk-secret-0123456789abcdef0123456789", cfg.Secret.Reveal())
 
 	setEnv(t, map[string]string{"OPENVIDU_URL": "wss://ov.example.com", "LIVEKIT_URL": "ws://ignored:7880",
-		"OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "s"})
+		"OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "secret-0123456789abcdef0123456789"})
 	cfg, err = openvidu.LoadConfig()
 	require.NoError(t, err)
 	assert.Equal(t, "wss://ov.example.com", cfg.URL, "OpenVidu names win over LiveKit names")
 }
 
 func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
-	base := map[string]string{"OPENVIDU_URL": "wss://video.example.com", "OPENVIDU_API_KEY": "key", "OPENVIDU_SECRET": "openvidu-secret"}
+	base := map[string]string{"OPENVIDU_URL": "wss://video.example.com", "OPENVIDU_API_KEY": "key", "OPENVIDU_SECRET": "openvidu-secret-0123456789abcdef0123456789"}
 	for _, tc := range []struct {
 		env   map[string]string
 		field string
@@ -66,6 +66,13 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"OPENVIDU_DOMAIN": "https://video.example.com/x"}, "OPENVIDU_DOMAIN"},
 		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "-1"}, "OPENVIDU_MAX_PARTICIPANTS"},
 		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "many"}, "OPENVIDU_MAX_PARTICIPANTS"},
+		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "4294967297"}, "OPENVIDU_MAX_PARTICIPANTS"}, // was a cap of 1
+		{map[string]string{"OPENVIDU_EMPTY_TIMEOUT": "1193046h28m17s"}, "OPENVIDU_EMPTY_TIMEOUT"},   // 2^32+1 s: was 1 s
+		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "1193046h28m17s"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
+		{map[string]string{"OPENVIDU_RECORDING_TIMEOUT": "2h"}, "OPENVIDU_RECORDING_TIMEOUT"},
+		{map[string]string{"OPENVIDU_SECRET": " "}, "OPENVIDU_SECRET"},            // white space alone is unset
+		{map[string]string{"OPENVIDU_SECRET": "short-secret"}, "OPENVIDU_SECRET"}, // LiveKit wants 32
+		{map[string]string{"LIVEKIT_API_SECRET": "x", "OPENVIDU_SECRET": ""}, "OPENVIDU_SECRET"},
 		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "-1m"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
 		{map[string]string{"OPENVIDU_EMPTY_TIMEOUT": "-1m"}, "OPENVIDU_EMPTY_TIMEOUT"},
 		{map[string]string{"OPENVIDU_RECORDING_TIMEOUT": "0s"}, "OPENVIDU_RECORDING_TIMEOUT"},
@@ -75,7 +82,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		setEnv(t, testenv.With(base, tc.env))
 		_, err := openvidu.LoadConfig()
 		assert.Equal(t, tc.field, testenv.FieldOf(t, err), "%v: %v", tc.env, err)
-		assert.NotContains(t, err.Error(), "openvidu-secret")
+		assert.NotContains(t, err.Error(), "openvidu-secret-0123456789abcdef0123456789")
 	}
 }
 

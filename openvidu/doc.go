@@ -5,12 +5,14 @@
 //
 // # Tokens
 //
-// One room per token (never a wildcard), the TTL from the Service, identity = the user ID,
-// name = the display name, metadata = {"role": "..."} and nothing else. Grants are minimal:
-//   - doctor: roomJoin, roomAdmin, publish, subscribe, data;
-//   - patient: roomJoin, publish, subscribe, data — or, with OPENVIDU_WAITING_ROOM, none of
-//     publish, subscribe and data until the doctor admits them (Service.AdmitParticipant);
-//   - observer: roomJoin, hidden, subscribe only.
+// One room per token (never a wildcard), exp the TTL from the Service (the token's exp and the
+// Token's ExpiresAt are one computation), identity = the user ID, name = the display name,
+// metadata = {"role": "..."} and nothing else. The Service's grants become LiveKit's, and
+// nothing else does: Moderator → roomAdmin, Publish → canPublish (limited to camera and
+// microphone without ScreenShare), Subscribe → canSubscribe, PublishData → canPublishData,
+// Hidden → hidden. A Waiting participant (VIDEO_WAITING_ROOM or OPENVIDU_WAITING_ROOM) joins
+// with none of publish, subscribe and data until Admit gives those three, keeping the rest.
+// Record has no LiveKit claim: the server records (video.Recorder).
 //
 // Every token also carries the room configuration (empty and departure timeouts, max
 // participants), so the room has the consultation's limits even when a participant's join

@@ -13,7 +13,7 @@ import (
 // A token for a doctor: signed locally, no server call.
 func ExampleNew() {
 	cfg := openvidu.DefaultConfig() // what video.LoadConfig() reads from OPENVIDU_*
-	cfg.URL, cfg.APIKey, cfg.Secret = "https://openvidu.example.com", "api-key", "api-secret"
+	cfg.URL, cfg.APIKey, cfg.Secret = "https://openvidu.example.com", "api-key", "api-secret-0123456789abcdef0123456789"
 	p, err := openvidu.New(cfg)
 	if err != nil {
 		log.Fatal(err)

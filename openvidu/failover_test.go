@@ -26,7 +26,7 @@ func TestFailoverWithARealPrimary(t *testing.T) {
 	cfg.Health.Interval = 100 * time.Millisecond
 	cfg.Health.RecoveryProbes = 3
 	cfg.Jitsi = jitsi.DefaultConfig()
-	cfg.Jitsi.Domain, cfg.Jitsi.AppID, cfg.Jitsi.AppSecret = "meet.example.com", "app", "jitsi-secret-of-the-test"
+	cfg.Jitsi.Domain, cfg.Jitsi.AppID, cfg.Jitsi.AppSecret = "meet.example.com", "app", "jitsi-secret-of-the-failover-test-0123456789abcdef0123456789"
 	cfg.Jitsi.HealthProbe = jitsi.ProbeOff
 	jt, err := jitsi.New(cfg.Jitsi, jitsi.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)

@@ -28,10 +28,10 @@ func TestCheckOnARealServer(t *testing.T) {
 func TestWrongSecretIsMisconfiguredNotDown(t *testing.T) {
 	lk, _ := liveKit(t)
 	cfg := ovConfig(lk)
-	cfg.Secret = "not-the-secret"
+	cfg.Secret = "not-the-secret-0123456789abcdef0123456789"
 	err := newProvider(t, cfg).Check(context.Background())
 	require.ErrorIs(t, err, video.ErrUnauthenticated)
-	assert.NotContains(t, err.Error(), "not-the-secret")
+	assert.NotContains(t, err.Error(), "not-the-secret-0123456789abcdef0123456789")
 
 	svc, err := video.New(serviceConfig(lk).Config, []video.Provider{newProvider(t, cfg), videotest.NewProvider(jitsi.Name)})
 	require.NoError(t, err)
@@ -46,7 +46,7 @@ func TestWrongSecretIsMisconfiguredNotDown(t *testing.T) {
 
 func TestCheckDownServer(t *testing.T) {
 	cfg := openvidu.DefaultConfig()
-	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret"
+	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret-0123456789abcdef0123456789"
 	p, err := openvidu.New(cfg)
 	require.NoError(t, err)
 	c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -77,8 +77,8 @@ func TestNewValidatesItsConfig(t *testing.T) {
 	require.ErrorIs(t, err, video.ErrInvalidConfig, "not configured: an error naming OPENVIDU_URL")
 	assert.Nil(t, p)
 	for field, cfg := range map[string]openvidu.Config{
-		"OPENVIDU_URL":     {URL: "ftp://x", APIKey: "k", Secret: "s"},
-		"OPENVIDU_API_KEY": {URL: "wss://x", Secret: "s"},
+		"OPENVIDU_URL":     {URL: "ftp://x", APIKey: "k", Secret: "secret-0123456789abcdef0123456789"},
+		"OPENVIDU_API_KEY": {URL: "wss://x", Secret: "secret-0123456789abcdef0123456789"},
 		"OPENVIDU_SECRET":  {URL: "wss://x", APIKey: "k"},
 	} {
 		_, err := openvidu.New(cfg)
@@ -91,7 +91,7 @@ func TestNewValidatesItsConfig(t *testing.T) {
 
 func TestServerAndJoinURLs(t *testing.T) {
 	cfg := openvidu.DefaultConfig()
-	cfg.URL, cfg.APIKey, cfg.Secret = "https://ov.internal:7880", "k", "s"
+	cfg.URL, cfg.APIKey, cfg.Secret = "https://ov.internal:7880", "k", "secret-0123456789abcdef0123456789"
 	p, err := openvidu.New(cfg)
 	require.NoError(t, err)
 	assert.Equal(t, "wss://ov.internal:7880", p.ServerURL())
@@ -109,7 +109,7 @@ func TestServerAndJoinURLs(t *testing.T) {
 // *url.Error of a probe that could not connect, and the twirp.Error of refused credentials.
 func TestVendorErrorsStayReachable(t *testing.T) {
 	cfg := openvidu.DefaultConfig()
-	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret"
+	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "devkey", "secret-0123456789abcdef0123456789"
 	down, err := openvidu.New(cfg)
 	require.NoError(t, err)
 	svc, err := video.New(videotest.Config(), []video.Provider{down})
@@ -122,7 +122,7 @@ func TestVendorErrorsStayReachable(t *testing.T) {
 
 	lk, _ := liveKit(t)
 	bad := ovConfig(lk)
-	bad.Secret = "not-the-secret"
+	bad.Secret = "not-the-secret-0123456789abcdef0123456789"
 	err = newProvider(t, bad).CreateRoom(context.Background(), "r1")
 	require.ErrorIs(t, err, video.ErrUnauthenticated)
 	var te twirp.Error

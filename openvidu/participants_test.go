@@ -147,7 +147,22 @@ func TestWaitingRoomPatientPublishesOnlyAfterAdmission(t *testing.T) {
 	eventually(t, func() bool { return len(listParticipants(t, lk, pat.Room)["pat-2"].Tracks) == 1 }, "the server has the track")
 
 	err = svc.AdmitParticipant(c, "appt-wait", "doc-2", video.RoleDoctor, "nobody")
-	assert.ErrorIs(t, err, video.ErrInvalidArgument, "admitting someone who is not there")
+	assert.ErrorIs(t, err, video.ErrNotFound, "admitting someone with no token for this appointment")
+	_, err = svc.GenerateMeetingToken(c, "appt-wait", "pat-3", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err)
+	err = svc.AdmitParticipant(c, "appt-wait", "doc-2", video.RoleDoctor, "pat-3")
+	assert.ErrorIs(t, err, video.ErrNotFound, "admitting a patient who holds a token but is not in the room")
+
+	// The provider admits without touching the rest of a permission: a hidden observer stays
+	// hidden (LiveKit replaces the whole permission on update).
+	obs, err := svc.GenerateMeetingToken(c, "appt-wait", "obs-2", video.RoleObserver, video.UserInfo{})
+	require.NoError(t, err)
+	mustJoin(t, obs)
+	eventually(t, func() bool { _, ok := listParticipants(t, lk, pat.Room)["obs-2"]; return ok }, "the observer connected")
+	err = svc.AdmitParticipant(c, "appt-wait", "doc-2", video.RoleDoctor, "obs-2")
+	assert.ErrorIs(t, err, video.ErrNotFound, "only a patient is admitted")
+	require.NoError(t, newProvider(t, cfg.OpenVidu).Admit(c, pat.Room, "obs-2"))
+	assert.True(t, listParticipants(t, lk, pat.Room)["obs-2"].Permission.Hidden, "still hidden after an admit")
 }
 
 func TestEndConsultationDisconnectsEveryone(t *testing.T) {

@@ -19,6 +19,7 @@ type Provider struct {
 	rooms     *lksdk.RoomServiceClient
 	egress    *lksdk.EgressClient
 	keys      auth.KeyProvider
+	secret    []byte // signs tokens
 	client    *http.Client
 	now       func() time.Time
 }
@@ -58,6 +59,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		httpURL:   httpScheme + "://" + base,
 		serverURL: wsScheme + "://" + base,
 		keys:      auth.NewSimpleKeyProvider(cfg.APIKey, cfg.Secret.Reveal()),
+		secret:    []byte(cfg.Secret.Reveal()),
 		now:       time.Now,
 	}
 	if cfg.Domain != "" {

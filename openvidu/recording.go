@@ -31,7 +31,7 @@ func (p *Provider) StopRecording(ctx context.Context, recordingID string) (*vide
 	info, err := p.egress.StopEgress(ctx, &livekit.StopEgressRequest{EgressId: recordingID})
 	if err != nil {
 		if notFound(err) {
-			return nil, fmt.Errorf("%w: openvidu: no recording %s", video.ErrInvalidArgument, recordingID)
+			return nil, fmt.Errorf("%w: openvidu: no such recording", video.ErrNotFound)
 		}
 		return nil, classify("StopEgress", err)
 	}

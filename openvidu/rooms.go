@@ -8,6 +8,7 @@ import (
 
 	"github.com/livekit/protocol/livekit"
 	video "github.com/teleconsult/video"
+	"google.golang.org/protobuf/proto"
 )
 
 // CreateRoom implements video.Provider: it creates the room, or updates an existing one, with
@@ -33,15 +34,26 @@ func (p *Provider) EndRoom(ctx context.Context, room string) error {
 	return classify("DeleteRoom", err)
 }
 
-// Admit implements video.Admitter: the participant gets the full participant permission set
-// (publish, subscribe, data), replacing the waiting room's empty one.
+// Admit implements video.Admitter: the participant gets publish, subscribe and data, and keeps
+// every other permission it has (hidden, publish sources): LiveKit replaces the whole
+// permission, so the current one is read first. A participant the server does not have in the
+// room wraps video.ErrNotFound.
 func (p *Provider) Admit(ctx context.Context, room, userID string) error {
-	_, err := p.rooms.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
-		Room: room, Identity: userID,
-		Permission: &livekit.ParticipantPermission{CanPublish: true, CanSubscribe: true, CanPublishData: true},
-	})
+	info, err := p.rooms.GetParticipant(ctx, &livekit.RoomParticipantIdentity{Room: room, Identity: userID})
+	if err != nil {
+		if notFound(err) {
+			return fmt.Errorf("%w: openvidu: the participant is not in the room", video.ErrNotFound)
+		}
+		return classify("GetParticipant", err)
+	}
+	perm := &livekit.ParticipantPermission{}
+	if info.Permission != nil {
+		perm = proto.Clone(info.Permission).(*livekit.ParticipantPermission)
+	}
+	perm.CanPublish, perm.CanSubscribe, perm.CanPublishData = true, true, true
+	_, err = p.rooms.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{Room: room, Identity: userID, Permission: perm})
 	if err != nil && notFound(err) {
-		return fmt.Errorf("%w: openvidu: %s is not in the room", video.ErrInvalidArgument, userID)
+		return fmt.Errorf("%w: openvidu: the participant left the room", video.ErrNotFound)
 	}
 	return classify("UpdateParticipant", err)
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
@@ -19,21 +22,29 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	at := auth.NewAccessToken(p.cfg.APIKey, p.cfg.Secret.Reveal()).
-		SetIdentity(req.UserID).
-		SetValidFor(req.TTL).
-		SetMetadata(`{"role":"` + string(req.Role) + `"}`).
-		SetVideoGrant(grant(req.Grants, req.Room)).
-		SetRoomConfig(p.roomConfig())
-	if req.Info.DisplayName != "" {
-		at.SetName(req.Info.DisplayName)
+	// The claims are signed here rather than by auth.AccessToken, which reads the clock on its
+	// own: exp and the MeetingToken's ExpiresAt are one computation.
+	now := p.now().Truncate(time.Second)
+	exp := now.Add(req.TTL)
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{Issuer: p.cfg.APIKey, Subject: req.UserID,
+			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp)},
+		ClaimGrants: auth.ClaimGrants{Identity: req.UserID, Name: req.Info.DisplayName,
+			Metadata: `{"role":"` + string(req.Role) + `"}`, Video: grant(req.Grants, req.Room),
+			RoomConfig: (*auth.RoomConfiguration)(p.roomConfig())},
 	}
-	expires := p.now().Add(req.TTL)
-	tok, err := at.ToJWT()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(p.secret)
 	if err != nil {
 		return nil, fmt.Errorf("openvidu: signing the token: %w", err)
 	}
-	return &video.Token{Token: tok, JoinURL: p.joinURL(req.Room, tok), ServerURL: p.serverURL, ExpiresAt: expires}, nil
+	return &video.Token{Token: tok, JoinURL: p.joinURL(req.Room, tok), ServerURL: p.serverURL, ExpiresAt: exp}, nil
+}
+
+// claims are a LiveKit access token's: the registered claims and LiveKit's grants, side by side
+// as the server reads them.
+type claims struct {
+	jwt.RegisteredClaims
+	auth.ClaimGrants
 }
 
 // grant translates the Service's grants into LiveKit's, for one room. A waiting participant

@@ -25,7 +25,7 @@ func FuzzWebhook(f *testing.F) {
 	f.Add([]byte(`{"event":"room_finished","room":{"name":"consult-x"}}`))
 	f.Add([]byte(`not json`))
 	cfg := openvidu.DefaultConfig()
-	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "key", "webhook-fuzz-secret"
+	cfg.URL, cfg.APIKey, cfg.Secret = "ws://127.0.0.1:1", "key", "webhook-fuzz-secret-0123456789abcdef0123456789"
 	p, err := openvidu.New(cfg)
 	if err != nil {
 		f.Fatal(err)
@@ -43,7 +43,7 @@ func FuzzWebhook(f *testing.F) {
 	h := svc.WebhookHandler()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		sum := sha256.Sum256(body)
-		at := auth.NewAccessToken("key", "webhook-fuzz-secret").SetValidFor(time.Minute)
+		at := auth.NewAccessToken("key", "webhook-fuzz-secret-0123456789abcdef0123456789").SetValidFor(time.Minute)
 		at.SetSha256(base64.StdEncoding.EncodeToString(sum[:]))
 		signed, err := at.ToJWT()
 		if err != nil {

@@ -9,6 +9,9 @@ import (
 	"github.com/teleconsult/video/internal/envcfg"
 )
 
+// maxTTL bounds the key lifetimes.
+const maxTTL = 10 * 365 * 24 * time.Hour
+
 // The defaults of Config.
 const (
 	DefaultPrefix    = "video:"
@@ -59,11 +62,11 @@ func (c Config) Validate() error {
 	if _, err := redis.ParseURL(c.URL.Reveal()); err != nil {
 		return bad("REDIS_URL", "not a redis:// or rediss:// URL")
 	}
-	if c.Retention <= 0 {
-		return bad("VIDEO_REDIS_RETENTION", "must be a positive duration")
+	if c.Retention <= 0 || c.Retention > maxTTL {
+		return bad("VIDEO_REDIS_RETENTION", "must be a positive duration of at most 87600h (10 years)")
 	}
-	if c.MaxAge <= 0 {
-		return bad("VIDEO_REDIS_MAX_AGE", "must be a positive duration")
+	if c.MaxAge <= 0 || c.MaxAge > maxTTL {
+		return bad("VIDEO_REDIS_MAX_AGE", "must be a positive duration of at most 87600h (10 years)")
 	}
 	return nil
 }

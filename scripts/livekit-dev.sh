@@ -2,7 +2,7 @@
 # Development livekit-server (the OpenVidu 3 API) on loopback, for the quickstart and the
 # examples. Installs livekit-server v1.13.5 with `go install` when it is missing.
 #
-#   bash scripts/livekit-dev.sh start   # ws://127.0.0.1:7880, key devkey, secret secret
+#   bash scripts/livekit-dev.sh start   # ws://127.0.0.1:7880, key devkey, secret devsecret-local-livekit-only-0123456789
 #   bash scripts/livekit-dev.sh stop
 #   bash scripts/livekit-dev.sh status
 set -euo pipefail
@@ -44,14 +44,14 @@ rtc:
   stun_servers: [127.0.0.1:3478]
   interfaces: {includes: [lo]}
   ips: {includes: [127.0.0.1/32]}
-keys: {devkey: secret}
+keys: {devkey: devsecret-local-livekit-only-0123456789}
 YAML
   nohup "$bin" --dev --config "$DIR/livekit.yaml" --node-ip 127.0.0.1 --bind 127.0.0.1 > "$DIR/livekit.log" 2>&1 &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 150); do
     if curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1; then
       echo "livekit-server running (pid $(cat "$PIDFILE"))"
-      echo "  OPENVIDU_URL=ws://127.0.0.1:$PORT OPENVIDU_API_KEY=devkey OPENVIDU_SECRET=secret"
+      echo "  OPENVIDU_URL=ws://127.0.0.1:$PORT OPENVIDU_API_KEY=devkey OPENVIDU_SECRET=devsecret-local-livekit-only-0123456789"
       echo "  stop with: bash scripts/livekit-dev.sh stop"
       exit 0
     fi

@@ -41,7 +41,7 @@ var ops = []Op{OpIssueToken, OpCreateRoom, OpEndRoom, OpCheck, OpStartRecording,
 var ErrFakeDown = errors.New("videotest: provider scripted down")
 
 // Provider is a fake video.Provider with every optional capability (Recorder, Admitter,
-// ParticipantLister, WebhookReceiver), whose health, errors and latency a test scripts, and
+// ParticipantLister, WebhookReceiver, PolicySource), whose health, errors and latency a test scripts, and
 // which records every call. Its tokens are opaque strings: Lookup tells which request (and so
 // which grants) a token was issued for, and Join connects a participant with one. It is safe
 // for concurrent use.
@@ -61,6 +61,7 @@ type Provider struct {
 	tokens       map[string]video.TokenRequest
 	recordings   map[string]*video.Recording
 	participants map[string][]video.LiveParticipant // by room
+	policy       video.Policy
 	seq          int
 }
 
@@ -71,6 +72,7 @@ var (
 	_ video.Admitter          = (*Provider)(nil)
 	_ video.ParticipantLister = (*Provider)(nil)
 	_ video.WebhookReceiver   = (*Provider)(nil)
+	_ video.PolicySource      = (*Provider)(nil)
 )
 
 // NewProvider returns a healthy fake provider with the given name (any video.ProviderName).
@@ -246,6 +248,21 @@ func (p *Provider) begin(ctx context.Context, op Op) error {
 // Name implements video.Provider.
 func (p *Provider) Name() video.ProviderName { return p.name }
 
+// SetPolicy sets what the fake's Policy reports: the switches its configuration would turn on
+// for it alone. The Service reads it in video.New, so set it before.
+func (p *Provider) SetPolicy(pol video.Policy) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.policy = pol
+}
+
+// Policy implements video.PolicySource with what SetPolicy set (none by default).
+func (p *Provider) Policy() video.Policy {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.policy
+}
+
 // IssueToken implements video.Provider. It checks the request as a real provider must.
 func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*video.Token, error) {
 	if err := p.begin(ctx, OpIssueToken); err != nil {
@@ -344,7 +361,7 @@ func (p *Provider) StopRecording(ctx context.Context, id string) (*video.Recordi
 	defer p.mu.Unlock()
 	rec, ok := p.recordings[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: no recording %q", video.ErrInvalidArgument, id)
+		return nil, fmt.Errorf("%w: videotest: no such recording", video.ErrNotFound)
 	}
 	rec.Status, rec.EndedAt, rec.Location = video.RecordingComplete, time.Now(), "fake://recordings/"+id+".mp4"
 	out := *rec
@@ -362,7 +379,7 @@ func (p *Provider) Admit(ctx context.Context, room, userID string) error {
 	ps := p.participants[room]
 	i := slices.IndexFunc(ps, func(q video.LiveParticipant) bool { return q.UserID == userID })
 	if i < 0 {
-		return fmt.Errorf("%w: videotest: %s is not in the room", video.ErrInvalidArgument, userID)
+		return fmt.Errorf("%w: videotest: the participant is not in the room", video.ErrNotFound)
 	}
 	ps[i].CanPublish, ps[i].CanSubscribe = true, true
 	return nil

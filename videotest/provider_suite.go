@@ -109,7 +109,7 @@ func RunProviderTests(t *testing.T, h ProviderHarness) {
 		require.NoError(t, a.Admit(ctx, room, "patient-w"))
 		assert.True(t, me().CanPublish, "an admitted participant publishes")
 		assert.True(t, me().CanSubscribe, "an admitted participant subscribes")
-		assert.ErrorIs(t, a.Admit(ctx, room, "nobody"), video.ErrInvalidArgument, "admitting someone not in the room")
+		assert.ErrorIs(t, a.Admit(ctx, room, "nobody"), video.ErrNotFound, "admitting someone not in the room")
 	})
 
 	t.Run("IssueTokenEveryRole", func(t *testing.T) {

@@ -13,12 +13,14 @@ import (
 const maxBody = 16 << 10
 
 // NewAPI returns the appointments API over svc: the video endpoints of an appointment
-// backend. auth identifies callers of every /appointments route; the webhook route is
-// authenticated by the provider's signature instead, and /healthz is open.
-func NewAPI(svc *video.Service, auth Authenticator) http.Handler {
+// backend. auth identifies the callers of every /appointments route and authz checks that they
+// take part in that appointment in the role they claim; the webhook route is authenticated by
+// the provider's signature instead, and /healthz is open. Every error, the router's own 404 and
+// 405 and the webhook handler's included, is JSON in one shape.
+func NewAPI(svc *video.Service, auth Authenticator, authz Authorizer) http.Handler {
 	a := &api{svc: svc}
 	mux := http.NewServeMux()
-	route := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, authenticated(auth, h)) }
+	route := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, guarded(auth, authz, h)) }
 	route("POST /appointments/{id}/video/token", a.token)
 	route("POST /appointments/{id}/video/start", a.start)
 	route("POST /appointments/{id}/video/end", a.end)
@@ -27,7 +29,7 @@ func NewAPI(svc *video.Service, auth Authenticator) http.Handler {
 	route("POST /appointments/{id}/video/admit", a.admit)
 	mux.Handle("POST /video/webhooks", svc.WebhookHandler())
 	mux.HandleFunc("GET /healthz", a.health)
-	return mux
+	return jsonErrors(mux)
 }
 
 type api struct{ svc *video.Service }
@@ -37,9 +39,21 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) {
+		return true // no body: v keeps its zero value
+	}
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("data after the JSON object")
+			var mbe *http.MaxBytesError
+			if errors.As(terr, &mbe) {
+				err = terr
+			}
+		}
+	}
 	var mbe *http.MaxBytesError
 	switch {
-	case err == nil, errors.Is(err, io.EOF):
+	case err == nil:
 		return true
 	case errors.As(err, &mbe):
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errorDetail{Code: "too_large", Message: "request body over 16 KiB"}})
@@ -64,9 +78,14 @@ func (a *api) token(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if (req.UserID != "" && req.UserID != id.UserID) || (req.Role != "" && video.Role(req.Role) != id.Role) {
+	if req.UserID != "" && req.UserID != id.UserID {
 		writeJSON(w, http.StatusForbidden, errorBody{Error: errorDetail{Code: "forbidden", Field: "user_id",
 			Message: "a caller may only request a token for themself"}})
+		return
+	}
+	if req.Role != "" && video.Role(req.Role) != id.Role {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: errorDetail{Code: "forbidden", Field: "role",
+			Message: "a caller may only request a token in their own role"}})
 		return
 	}
 	tok, err := a.svc.GenerateMeetingToken(r.Context(), r.PathValue("id"), id.UserID, id.Role,

@@ -28,6 +28,16 @@ func testConfig() video.Config {
 	return cfg
 }
 
+// testRoster is who takes part in the tests' appointments.
+var testRoster = Roster{
+	"42":  {"dr-1": video.RoleDoctor, "pat-1": video.RolePatient, "dr": video.RoleDoctor, "u": video.RolePatient},
+	"7":   {"dr": video.RoleDoctor, "pat": video.RolePatient},
+	"9":   {"dr": video.RoleDoctor},
+	"404": {"dr": video.RoleDoctor, "u": video.RolePatient},
+	"a b": {"u": video.RolePatient},
+	"1":   {"u": video.RolePatient},
+}
+
 func newHarness(t *testing.T, cfg video.Config) *harness {
 	h := &harness{ov: videotest.NewProvider("openvidu"), jt: videotest.NewProvider("jitsi")}
 	// Plain: providers with no waiting room and no webhooks, as Jitsi is.
@@ -35,7 +45,7 @@ func newHarness(t *testing.T, cfg video.Config) *harness {
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	h.svc = svc
-	h.srv = httptest.NewServer(NewAPI(svc, HeaderAuth))
+	h.srv = httptest.NewServer(NewAPI(svc, HeaderAuth, testRoster.Authorize))
 	t.Cleanup(h.srv.Close)
 	return h
 }
@@ -97,13 +107,16 @@ func TestErrorStatuses(t *testing.T) {
 		code, field              string
 	}{
 		{"no identity", "POST", "/appointments/42/video/token", "", "", `{}`, 401, "unauthenticated", ""},
-		{"unknown role header", "POST", "/appointments/42/video/token", "u", "nurse", `{}`, 401, "unauthenticated", ""},
+		{"unknown role header", "POST", "/appointments/42/video/token", "u", "nurse", `{}`, 403, "forbidden", "X-User-Role"},
+		{"a stranger", "GET", "/appointments/42/video/status", "pat-999", video.RolePatient, ``, 403, "forbidden", ""},
+		{"a patient claiming the doctor's role header", "POST", "/appointments/42/video/start", "pat-1", video.RoleDoctor, ``, 403, "forbidden", ""},
 		{"malformed body", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"display_name":`, 400, "invalid_argument", "body"},
 		{"unknown field", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"nick":"x"}`, 400, "invalid_argument", "body"},
+		{"trailing data", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"display_name":"x"} {"role":"doctor"}`, 400, "invalid_argument", "body"},
 		{"bad email", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"email":"nope"}`, 400, "invalid_argument", "userInfo.email"},
 		{"bad appointment id", "POST", "/appointments/a%20b/video/token", "u", video.RolePatient, `{}`, 400, "invalid_argument", "appointmentID"},
 		{"someone else's token", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"user_id":"other"}`, 403, "forbidden", "user_id"},
-		{"patient escalates role", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"role":"doctor"}`, 403, "forbidden", "user_id"},
+		{"patient escalates role", "POST", "/appointments/42/video/token", "u", video.RolePatient, `{"role":"doctor"}`, 403, "forbidden", "role"},
 		{"patient starts", "POST", "/appointments/42/video/start", "u", video.RolePatient, ``, 403, "forbidden", "role"},
 		{"patient ends", "POST", "/appointments/42/video/end", "u", video.RolePatient, ``, 403, "forbidden", "role"},
 		{"unknown appointment status", "GET", "/appointments/404/video/status", "u", video.RolePatient, ``, 404, "not_found", ""},
@@ -113,6 +126,9 @@ func TestErrorStatuses(t *testing.T) {
 		{"patient admits", "POST", "/appointments/42/video/admit", "u", video.RolePatient, `{"participant_id":"p"}`, 403, "forbidden", "role"},
 		{"admit without participant", "POST", "/appointments/42/video/admit", "dr", video.RoleDoctor, `{}`, 400, "invalid_argument", "participantID"},
 		{"admit on a provider without a waiting room", "POST", "/appointments/42/video/admit", "dr", video.RoleDoctor, `{"participant_id":"p"}`, 501, "unsupported", ""},
+		{"an unknown route", "GET", "/appointments/42/video/nothing", "dr", video.RoleDoctor, ``, 404, "not_found", ""},
+		{"a wrong method", "DELETE", "/appointments/42/video/token", "dr", video.RoleDoctor, ``, 405, "method_not_allowed", ""},
+		{"an unsigned webhook", "POST", "/video/webhooks", "", "", `{}`, 404, "not_found", ""},
 	}
 	h.call(t, "POST", "/appointments/42/video/token", "dr", video.RoleDoctor, `{}`)
 	for _, tc := range cases {
@@ -121,6 +137,9 @@ func TestErrorStatuses(t *testing.T) {
 		code, field := errCode(out)
 		assert.Equal(t, tc.code, code, tc.name)
 		assert.Equal(t, tc.field, field, tc.name)
+		msg, _ := out["error"].(map[string]any)["message"].(string)
+		assert.NotEmpty(t, msg, tc.name)
+		assert.NotContains(t, msg, strings.ReplaceAll(tc.code, "_", " "), "%s: the message repeats the code", tc.name)
 	}
 
 	big := `{"display_name":"` + strings.Repeat("x", 20<<10) + `"}`
@@ -190,7 +209,7 @@ func TestDisabledIs503(t *testing.T) {
 	svc, err := video.New(cfg, []video.Provider{})
 	require.NoError(t, err)
 	defer svc.Close()
-	srv := httptest.NewServer(NewAPI(svc, HeaderAuth))
+	srv := httptest.NewServer(NewAPI(svc, HeaderAuth, testRoster.Authorize))
 	defer srv.Close()
 	req, _ := http.NewRequest("POST", srv.URL+"/appointments/1/video/token", nil)
 	req.Header.Set("X-User-ID", "u")
@@ -212,4 +231,42 @@ func TestEveryErrorKindHasAStatus(t *testing.T) {
 	rec := httptest.NewRecorder()
 	writeError(rec, errors.New("something else"))
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
+}
+
+// Admitting over HTTP: 404 for anyone who is not a waiting patient of this appointment's room,
+// 204 once they are there, 409 after the end; and an unsigned webhook is a JSON 401.
+func TestAdmitAndWebhookAnswers(t *testing.T) {
+	ov := videotest.NewProvider("openvidu")
+	cfg := testConfig()
+	cfg.Policy.WaitingRoom = true
+	svc, err := video.New(cfg, []video.Provider{ov})
+	require.NoError(t, err)
+	defer svc.Close()
+	h := &harness{ov: ov, svc: svc, srv: httptest.NewServer(NewAPI(svc, HeaderAuth, testRoster.Authorize))}
+	defer h.srv.Close()
+
+	status, tok := h.call(t, "POST", "/appointments/42/video/token", "pat-1", video.RolePatient, `{}`)
+	require.Equal(t, http.StatusOK, status)
+	for name, body := range map[string]string{
+		"no token for this appointment": `{"participant_id":"pat-999"}`,
+		"a token but not in the room":   `{"participant_id":"pat-1"}`,
+	} {
+		status, out := h.call(t, "POST", "/appointments/42/video/admit", "dr-1", video.RoleDoctor, body)
+		assert.Equal(t, http.StatusNotFound, status, "%s: %v", name, out)
+		code, field := errCode(out)
+		assert.Equal(t, "not_found", code, name)
+		assert.Equal(t, "participantID", field, name)
+	}
+	require.NoError(t, ov.Join(tok["token"].(string)))
+	status, out := h.call(t, "POST", "/appointments/42/video/admit", "dr-1", video.RoleDoctor, `{"participant_id":"pat-1"}`)
+	assert.Equal(t, http.StatusNoContent, status, out)
+	status, out = h.call(t, "POST", "/appointments/42/video/end", "dr-1", video.RoleDoctor, ``)
+	require.Equal(t, http.StatusOK, status, out)
+	status, out = h.call(t, "POST", "/appointments/42/video/admit", "dr-1", video.RoleDoctor, `{"participant_id":"pat-1"}`)
+	assert.Equal(t, http.StatusConflict, status, out)
+
+	status, out = h.call(t, "POST", "/video/webhooks", "", "", `{"id":"x","kind":"room_finished","room":"r"}`)
+	assert.Equal(t, http.StatusUnauthorized, status, out)
+	code, _ := errCode(out)
+	assert.Equal(t, "unauthenticated", code)
 }

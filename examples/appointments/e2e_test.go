@@ -55,7 +55,7 @@ func TestEndToEndWithARealServer(t *testing.T) {
 	svc, err := video.New(cfg, []video.Provider{ov})
 	require.NoError(t, err)
 	defer svc.Close()
-	front.h.Store(NewAPI(svc, HeaderAuth))
+	front.h.Store(NewAPI(svc, HeaderAuth, Roster{"e2e": {"dr": video.RoleDoctor, "pat": video.RolePatient}}.Authorize))
 
 	post := func(path, user string, role video.Role, body string) (int, map[string]any) {
 		req, _ := http.NewRequest("POST", api.URL+path, strings.NewReader(body))
@@ -155,7 +155,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- serve(ctx, ln, slog.New(slog.DiscardHandler), DemoRoster.Authorize) }()
 	url := "http://" + ln.Addr().String() + "/healthz"
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(url)

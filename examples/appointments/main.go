@@ -31,7 +31,8 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	dev := flag.Bool("dev", false, "fill unset variables with development defaults")
+	dev := flag.Bool("dev", false, "fill unset variables with development defaults, and serve the demo roster")
+	rosterFlag := flag.String("roster", "", `who takes part in which appointment, "42:dr-1=doctor,pat-1=patient;43:…" (with -dev: the demo roster)`)
 	flag.Parse()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if *dev {
@@ -44,14 +45,25 @@ func main() {
 		logger.Error("cannot listen", slog.String("addr", *addr), slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	if err := serve(ctx, ln, logger); err != nil {
+	roster, err := ParseRoster(*rosterFlag)
+	if err != nil {
+		logger.Error("bad -roster", slog.String("error", err.Error()))
+		os.Exit(2)
+	}
+	if *dev && len(roster) == 0 {
+		roster = DemoRoster
+	}
+	if len(roster) == 0 {
+		logger.Warn("no roster: every appointment request is denied; put your backend's appointment records behind the Authorizer")
+	}
+	if err := serve(ctx, ln, logger, roster.Authorize); err != nil {
 		logger.Error("appointments API stopped", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
 }
 
 // serve runs the API on ln until ctx is done, then drains requests for up to 10 s.
-func serve(ctx context.Context, ln net.Listener, logger *slog.Logger) error {
+func serve(ctx context.Context, ln net.Listener, logger *slog.Logger, authz Authorizer) error {
 	defer ln.Close()
 	svc, err := fromenv.New(fromenv.WithLogger(logger)) // every VIDEO_*, OPENVIDU_*, JITSI_* and store variable
 	if err != nil {
@@ -59,9 +71,9 @@ func serve(ctx context.Context, ln net.Listener, logger *slog.Logger) error {
 	}
 	defer svc.Close()
 
-	logger.Warn("X-User-ID/X-User-Role authentication is for demonstration only: replace HeaderAuth before real use")
+	logger.Warn("X-User-ID/X-User-Role authentication and the roster are for demonstration only: replace HeaderAuth and the Authorizer before real use")
 	srv := &http.Server{
-		Handler:           NewAPI(svc, HeaderAuth),
+		Handler:           NewAPI(svc, HeaderAuth, authz),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/examples/internal/setup"
 	"github.com/teleconsult/video/internal/testenv"
 	"github.com/teleconsult/video/internal/testserver"
@@ -33,10 +34,12 @@ func closedPort(t *testing.T) string {
 }
 
 func TestQuickstartFallsBackToJitsiWithoutOpenVidu(t *testing.T) {
-	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t)})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t),
+		"OPENVIDU_API_KEY": testserver.LiveKitAPIKey, "OPENVIDU_SECRET": testserver.LiveKitAPISecret})
 	var out, logs bytes.Buffer
 	require.NoError(t, run(&out, &logs, false))
 	assert.Contains(t, out.String(), "served by jitsi")
+	assert.Regexp(t, `jitsi +fallback +unprobed`, out.String(), "a Jitsi that is not probed does not claim to be up")
 	assert.Contains(t, out.String(), "https://meet.jit.si/consult-")
 	assert.Contains(t, logs.String(), "primary provider unhealthy, using fallback")
 	assert.Equal(t, 2, strings.Count(out.String(), "join:"), "a link for the doctor and one for the patient")
@@ -44,7 +47,8 @@ func TestQuickstartFallsBackToJitsiWithoutOpenVidu(t *testing.T) {
 
 func TestQuickstartServesOpenViduWhenItRuns(t *testing.T) {
 	lk := testserver.StartLiveKit(t, testserver.LiveKitOptions{})
-	cleanEnv(t, map[string]string{"OPENVIDU_URL": lk.URL})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": lk.URL,
+		"OPENVIDU_API_KEY": testserver.LiveKitAPIKey, "OPENVIDU_SECRET": testserver.LiveKitAPISecret})
 	var out, logs bytes.Buffer
 	require.NoError(t, run(&out, &logs, true))
 	var r struct {
@@ -66,9 +70,20 @@ func TestQuickstartServesOpenViduWhenItRuns(t *testing.T) {
 	assert.NotContains(t, logs.String(), r.Doctor.Token, "tokens are output, never logged")
 }
 
+// Development defaults fill in a provider only when nothing of it is configured: a
+// half-configured OpenVidu reports its own configuration error, not a failure of invented values.
+func TestDevDefaultsNeverHideAConfigurationError(t *testing.T) {
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "wss://openvidu.example.com", "OPENVIDU_SECRET": "a-secret-of-the-original-design-0123456789"})
+	var out, logs bytes.Buffer
+	err := run(&out, &logs, false)
+	require.ErrorIs(t, err, video.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "OPENVIDU_API_KEY", "the variable that is missing, not a DNS failure")
+}
+
 func TestQuickstartOnRedis(t *testing.T) {
 	r := testserver.StartRedis(t, testserver.RedisOptions{})
-	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t), "VIDEO_STORE": "redis", "REDIS_URL": r.URL})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "ws://" + closedPort(t), "OPENVIDU_API_KEY": testserver.LiveKitAPIKey,
+		"OPENVIDU_SECRET": testserver.LiveKitAPISecret, "VIDEO_STORE": "redis", "REDIS_URL": r.URL})
 	var out, logs bytes.Buffer
 	require.NoError(t, run(&out, &logs, false))
 	assert.Contains(t, out.String(), "served by jitsi")

@@ -102,7 +102,7 @@ func newLab(tb testing.TB, o labOptions) *lab {
 	ovCfg := openvidu.DefaultConfig()
 	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = primary.URL(), testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
 	jtCfg := jitsi.DefaultConfig()
-	jtCfg.BaseURL, jtCfg.AppID, jtCfg.AppSecret = front.URL(), "lab", "the lab's jitsi app secret"
+	jtCfg.BaseURL, jtCfg.AppID, jtCfg.AppSecret = front.URL(), "lab", "the lab's jitsi app secret, 32 bytes+"
 	if o.primary != "" {
 		cfg.Provider = o.primary
 	}

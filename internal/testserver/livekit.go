@@ -15,7 +15,7 @@ import (
 // The LiveKit development key pair the test servers accept.
 const (
 	LiveKitAPIKey    = "devkey"
-	LiveKitAPISecret = "secret"
+	LiveKitAPISecret = "devsecret-local-livekit-only-0123456789"
 )
 
 // LiveKitVersion is the livekit-server release the tests run; later tags do not build from
