@@ -91,6 +91,9 @@ func (s *Service) liveConsultation(ctx context.Context, op, appointmentID string
 // reports that this call re-pinned it.
 func (s *Service) usableConsultation(ctx context.Context, op string, c *Consultation) (_ *Consultation, _ *member, migrated bool, _ error) {
 	for range maxAttempts {
+		if !c.EndedAt.IsZero() { // checked on every read: an end may land between two
+			return nil, nil, false, &Error{Op: op, Kind: ErrConsultationEnded}
+		}
 		m := s.f.member(c.Provider)
 		if m != nil && usable(m.health.Verdict(ctx, false).State) {
 			return c, m, false, nil
@@ -130,6 +133,9 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		}
 		return nil, err
 	}
+	if !c.EndedAt.IsZero() {
+		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
+	}
 	mig := Migration{From: c.Provider, FromRoom: c.Room, To: to.name, ToRoom: room, Reason: reason, At: s.now()}
 	for _, p := range c.Participants {
 		if p.Provider == c.Provider && p.Room == c.Room {
@@ -141,6 +147,14 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 	next.Migrations = append(next.Migrations, mig)
 	stored, err := s.store.Update(ctx, next)
 	if err != nil {
+		// Another writer got there first. If it ended the consultation, the room just opened
+		// for the move must not outlive the end: close it (best effort; an empty room also
+		// closes by itself).
+		if cur, gerr := s.store.Get(ctx, c.AppointmentID); gerr == nil && !cur.EndedAt.IsZero() {
+			callCtx, cancel := s.bounded(ctx)
+			_ = to.p.EndRoom(callCtx, room)
+			cancel()
+		}
 		return nil, s.storeErr(op, err)
 	}
 	s.log.LogAttrs(ctx, slog.LevelWarn, "consultation migrated to another provider",

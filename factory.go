@@ -20,6 +20,21 @@ type member struct {
 	lastWarn atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
 }
 
+// callFailed is the one rule of passive health for a provider call that returned err: the
+// request's fault (ErrInvalidArgument) and a caller who gave up (ctx done) say nothing about
+// the provider and are returned as the operation's error; any other failure marks m down at
+// once, and callFailed returns nil so that the caller tries elsewhere.
+func (m *member) callFailed(ctx context.Context, op string, err error) error {
+	if errors.Is(err, ErrInvalidArgument) {
+		return &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
+	}
+	if ctx.Err() != nil {
+		return &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
+	}
+	m.health.Fail(err)
+	return nil
+}
+
 // factory orders the providers (primary first) and chooses among them by cached health.
 // It is unexported: applications reach it only through the Service's policy.
 type factory struct {
@@ -75,13 +90,9 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		if err == nil {
 			return true, nil
 		}
-		if errors.Is(err, ErrInvalidArgument) {
-			return false, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
+		if err := m.callFailed(ctx, op, err); err != nil {
+			return false, err
 		}
-		if ctx.Err() != nil {
-			return false, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
-		}
-		m.health.Fail(err)
 		setCause(m.name, err)
 		if next != nil {
 			f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider failed, trying fallback",

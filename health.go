@@ -57,8 +57,9 @@ type ProviderHealth struct {
 	LastError string `json:"last_error,omitempty"`
 	// Probes counts the health probes started since New.
 	Probes int64 `json:"probes"`
-	// ProbeWaits counts the requests that waited on a probe: only a leader with no cached
-	// answer ever does, so this stays at most one per first probe.
+	// ProbeWaits counts the requests that waited on a probe: the leader of a first probe, and,
+	// only while no provider with an answer can serve (at start-up), every request that joined a
+	// first probe in flight.
 	ProbeWaits int64 `json:"probe_waits"`
 }
 

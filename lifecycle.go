@@ -3,6 +3,7 @@ package video
 import (
 	"context"
 	"log/slog"
+	"slices"
 )
 
 // StartConsultation marks the appointment's consultation in progress, pinning it first if no
@@ -25,10 +26,9 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 			cancel()
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
+			if err := m.callFailed(ctx, op, err); err != nil {
+				return nil, err
 			}
-			m.health.Fail(err)
 			continue // confirmed down: the next round migrates
 		}
 		return s.mutate(ctx, op, appointmentID, c, func(c *Consultation) (bool, error) {
@@ -48,8 +48,8 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 // EndConsultation ends the appointment's consultation: no token is issued for it after, and
 // its room is closed on the provider, which disconnects everyone (rooms it was pinned to
 // before a migration are closed too). Only a doctor may end. Ending again returns the
-// consultation and retries closing the room, so an end whose room could not be closed
-// (ErrUnavailable) is finished by calling it again.
+// consultation and retries closing the rooms, so an end any of whose rooms could not be closed
+// (ErrUnavailable, after every room was tried) is finished by calling it again.
 func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
 	const op = "EndConsultation"
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
@@ -69,30 +69,42 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 	if err != nil {
 		return nil, err
 	}
+	// Close every room the appointment had: earlier providers' (before a migration) and the
+	// current one. All are tried; any that could not be closed makes the call ErrUnavailable,
+	// so that the caller retries (the earlier provider is usually the one that went down, and
+	// whoever is still in its room stays until it is closed).
+	type place struct {
+		provider ProviderName
+		room     string
+	}
+	places := []place{{c.Provider, c.Room}}
 	for _, mig := range c.Migrations {
-		if m := s.f.member(mig.From); m != nil && (mig.From != c.Provider || mig.FromRoom != c.Room) {
-			callCtx, cancel := s.bounded(ctx)
-			err := m.p.EndRoom(callCtx, mig.FromRoom)
-			cancel()
-			if err != nil {
-				s.log.LogAttrs(ctx, slog.LevelWarn, "could not close the room of an earlier provider",
-					slog.String("appointment_id", appointmentID), slog.String("provider", string(m.name)),
-					slog.String("error", err.Error()))
-			}
+		if p := (place{mig.From, mig.FromRoom}); !slices.Contains(places, p) {
+			places = append(places, p)
 		}
 	}
-	m := s.f.member(c.Provider)
-	if m == nil {
-		return c, nil
-	}
-	callCtx, cancel := s.bounded(ctx)
-	defer cancel()
-	if err := m.p.EndRoom(callCtx, c.Room); err != nil {
-		if ctx.Err() == nil {
-			m.health.Fail(err)
+	var failed *Error
+	for _, p := range places {
+		m := s.f.member(p.provider)
+		if m == nil {
+			continue
 		}
-		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name,
-			Msg: "consultation ended but its room could not be closed; call EndConsultation again", Err: err}
+		callCtx, cancel := s.bounded(ctx)
+		err := m.p.EndRoom(callCtx, p.room)
+		cancel()
+		if err == nil {
+			continue
+		}
+		_ = m.callFailed(ctx, op, err) // marks it down unless the caller gave up or the request was at fault
+		s.log.LogAttrs(ctx, slog.LevelWarn, "could not close a room of the consultation",
+			slog.String("appointment_id", appointmentID), slog.String("provider", string(m.name)), slog.String("error", err.Error()))
+		if failed == nil {
+			failed = &Error{Op: op, Kind: ErrUnavailable, Provider: m.name,
+				Msg: "consultation ended but a room could not be closed; call EndConsultation again", Err: err}
+		}
+	}
+	if failed != nil {
+		return nil, failed
 	}
 	return c, nil
 }

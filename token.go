@@ -43,7 +43,10 @@ func (s *Service) shared(info UserInfo) UserInfo {
 // role. The first token or start for an appointment pins it to a provider and room; every
 // later token comes from the same pin, so all participants meet in one room. A patient may
 // get a token before the doctor starts (the consultation is then waiting). After the
-// consultation ended it returns ErrConsultationEnded.
+// consultation ended it returns ErrConsultationEnded — while the store keeps the ended record:
+// once a store drops it (the memory store a day after the end, redisstore after
+// VIDEO_REDIS_RETENTION), the appointment is new again, and a replica that still remembers its
+// pin re-creates the record there (see storefault.go).
 func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userID string, role Role, info UserInfo) (*MeetingToken, error) {
 	const op = "GenerateMeetingToken"
 	if err := s.ready(op); err != nil {
@@ -70,13 +73,9 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: s.cfg.TokenTTL})
 		cancel()
 		if err != nil {
-			if errors.Is(err, ErrInvalidArgument) {
-				return nil, &Error{Op: op, Kind: ErrInvalidArgument, Provider: m.name, Err: err}
+			if err := m.callFailed(ctx, op, err); err != nil {
+				return nil, err
 			}
-			if ctx.Err() != nil {
-				return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: m.name, Err: ctx.Err()}
-			}
-			m.health.Fail(err)
 			s.pins.del(appointmentID)
 			s.log.LogAttrs(ctx, slog.LevelWarn, "provider failed to issue a token",
 				slog.String("provider", string(m.name)), slog.String("error", err.Error()))

@@ -29,3 +29,10 @@ func TestStoreFaultsOnARealRedis(t *testing.T) {
 		}
 	})
 }
+
+func TestRacesOnARealRedis(t *testing.T) {
+	videotest.RunRaceTests(t, func(t *testing.T) video.Store {
+		s, _ := newStore(t)
+		return s
+	})
+}

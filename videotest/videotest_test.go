@@ -79,3 +79,7 @@ func TestMemoryStoreFaults(t *testing.T) {
 		return st, st.lose
 	})
 }
+
+func TestMemoryStoreRaces(t *testing.T) {
+	videotest.RunRaceTests(t, func(t *testing.T) video.Store { return video.NewMemoryStore() })
+}

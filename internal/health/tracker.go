@@ -83,6 +83,7 @@ type Tracker struct {
 	snap     Snapshot
 	inflight bool
 	gen      uint64
+	fails    uint64 // calls to Fail: a probe that began before the last one proves nothing
 
 	probes atomic.Int64
 	waits  atomic.Int64
@@ -164,6 +165,7 @@ func (t *Tracker) Snapshot() Snapshot {
 func (t *Tracker) Fail(err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.fails++
 	t.failLocked(err)
 	t.snap.LastCheck = t.opts.Now()
 }
@@ -222,8 +224,12 @@ func (t *Tracker) launchLocked(join bool) (<-chan singleflight.Result, bool) {
 }
 
 // run is one probe under the tracker's own context and timeout. A probe that ignores its
-// context is abandoned at the timeout, so it can never wedge the tracker.
+// context is abandoned at the timeout, so it can never wedge the tracker. A success is applied
+// only if no call failed (Fail) since the probe began.
 func (t *Tracker) run() (any, error) {
+	t.mu.Lock()
+	failsAtStart := t.fails
+	t.mu.Unlock()
 	ctx, cancel := context.WithTimeout(t.base, t.opts.Timeout)
 	defer cancel()
 	start := t.opts.Now()
@@ -249,9 +255,13 @@ func (t *Tracker) run() (any, error) {
 	defer t.mu.Unlock()
 	t.snap.Latency = t.opts.Now().Sub(start)
 	t.snap.LastCheck = t.opts.Now()
-	if err != nil {
+	switch {
+	case err != nil:
 		t.failLocked(err)
-	} else {
+	case t.fails != failsAtStart:
+		// A call failed while this probe ran: its success may predate the failure, so it
+		// neither undoes the mark-down nor counts towards recovery.
+	default:
 		t.succeedLocked()
 	}
 	t.inflight = false

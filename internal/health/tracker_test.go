@@ -216,3 +216,32 @@ func TestBaseCancelStopsProbe(t *testing.T) {
 	cancel()
 	assert.Equal(t, Down, (<-done).State)
 }
+
+// A probe that began before a failed call does not undo the mark-down, even with a recovery
+// threshold of one: its good answer may predate the failure (the health endpoint answers while
+// the room API fails).
+func TestProbeStartedBeforeAFailDoesNotUndoIt(t *testing.T) {
+	c := newClock()
+	p := &probe{}
+	tr := New(context.Background(), p.check, opts(c, 1))
+	require.Equal(t, Up, tr.Refresh(context.Background()).State)
+
+	p.mu.Lock()
+	p.gate = make(chan struct{})
+	gate := p.gate
+	p.mu.Unlock()
+	c.Advance(time.Minute)
+	tr.Verdict(context.Background(), false) // stale: a probe starts and blocks
+	require.Eventually(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.inflight == 1 }, 5*time.Second, time.Millisecond)
+	tr.Fail(errors.New("the room API failed"))
+	close(gate) // the probe that began before the failure answers well
+	require.Eventually(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.inflight == 0 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { tr.mu.Lock(); defer tr.mu.Unlock(); return !tr.inflight }, 5*time.Second, time.Millisecond)
+	assert.Equal(t, Down, tr.Snapshot().State, "a success from before the failure proves nothing")
+
+	p.mu.Lock()
+	p.gate = nil
+	p.mu.Unlock()
+	c.Advance(time.Minute)
+	assert.Equal(t, Up, tr.Refresh(context.Background()).State, "a probe begun after the failure counts")
+}
