@@ -25,12 +25,12 @@ func (s *Service) storeErr(op string, err error) error {
 // written when no provider could create the room. created reports that this call pinned it
 // (and so created its room just now).
 func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c *Consultation, created bool, err error) {
-	c, err = s.store.Get(ctx, appointmentID)
+	c, err = s.read(ctx, op, appointmentID)
 	if err == nil {
 		return c, false, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
-		return nil, false, s.storeErr(op, err)
+		return nil, false, err
 	}
 	room := s.rooms.Name(appointmentID)
 	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
@@ -117,19 +117,22 @@ func (s *Service) usableConsultation(ctx context.Context, op string, c *Consulta
 // changed c first, it returns ErrConflict and the caller re-reads. The winner records the
 // migration, logs it and notifies the application.
 func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from *member) (*Consultation, error) {
-	reason := "provider not configured"
+	// The stored reason is the provider's state alone: the record is shown to people and kept
+	// for years, and a vendor's error text may carry hosts, addresses or whatever it echoes.
+	// The log line below carries the error.
+	reason, cause := "provider not configured", ""
 	if from != nil {
 		snap := from.health.Snapshot()
 		reason = "provider " + snap.State.String()
 		if snap.LastErr != nil {
-			reason += ": " + snap.LastErr.Error()
+			cause = publicError(snap.LastErr)
 		}
 	}
 	room := s.rooms.Name(c.AppointmentID)
 	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
-			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(reason)}, e.Err)
+			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(reason + ": " + cause)}, e.Err)
 		}
 		return nil, err
 	}
@@ -159,7 +162,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 	}
 	s.log.LogAttrs(ctx, slog.LevelWarn, "consultation migrated to another provider",
 		slog.String("appointment_id", c.AppointmentID), slog.String("from", string(mig.From)),
-		slog.String("to", string(mig.To)), slog.String("reason", reason),
+		slog.String("to", string(mig.To)), slog.String("reason", reason), slog.String("error", cause),
 		slog.Int("participants_to_rejoin", len(mig.Participants)))
 	if s.onMigrate != nil {
 		s.onMigrate(ctx, MigrationNotice{AppointmentID: c.AppointmentID, Migration: mig})

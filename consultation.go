@@ -249,6 +249,28 @@ type Recording struct {
 	SizeBytes int64 `json:"size_bytes,omitempty"`
 	// Error says why a failed recording failed.
 	Error string `json:"error,omitempty"`
+	// StartedBy is the doctor who started the recording through Service.StartRecording; empty
+	// for one reported by ProcessRecording or a webhook. Only a recording started through the
+	// Service can be stopped through it.
+	StartedBy string `json:"started_by,omitempty"`
+}
+
+// finished reports whether the recording has ended, well or not.
+func (r Recording) finished() bool {
+	return r.Status == RecordingComplete || r.Status == RecordingFailed
+}
+
+// update returns what the record of a recording becomes when next is reported for it: who
+// started it is kept, and a finished recording never goes back to active (a provider's
+// "ending" answer may arrive after its "ended" event).
+func (r Recording) update(next Recording) Recording {
+	if next.StartedBy == "" {
+		next.StartedBy = r.StartedBy
+	}
+	if r.finished() && !next.finished() {
+		return r
+	}
+	return next
 }
 
 // Migration records one re-pin of an appointment from a provider that went down.

@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"regexp"
 	"sync"
 	"time"
 
@@ -53,7 +54,9 @@ type ProviderHealth struct {
 	LastCheck time.Time `json:"last_check,omitzero"`
 	// Latency is how long the last probe took.
 	Latency time.Duration `json:"latency_ns"`
-	// LastError is the last failure while the provider is not up, without secrets.
+	// LastError is the last failure while the provider is not up: at most 300 characters,
+	// anything shaped like a JWT replaced, control characters removed (a vendor may echo what
+	// it was sent).
 	LastError string `json:"last_error,omitempty"`
 	// Probes counts the health probes started since New.
 	Probes int64 `json:"probes"`
@@ -93,7 +96,7 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 				ph.State, ph.Latency = HealthUnprobed, 0
 			}
 			if snap.LastErr != nil {
-				ph.LastError = snap.LastErr.Error()
+				ph.LastError = publicError(snap.LastErr)
 			}
 			r.Providers[i] = ph
 		})
@@ -120,4 +123,13 @@ func healthState(st health.State) HealthState {
 		return HealthMisconfigured
 	}
 	return HealthUnknown
+}
+
+// jwtShape matches a JWT, or the start of one: three base64url parts joined by dots.
+var jwtShape = regexp.MustCompile(`[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`)
+
+// publicError is an error's text as health reports and logs of moves show it: cut to 300
+// characters, control characters made spaces, and anything shaped like a token redacted.
+func publicError(err error) string {
+	return jwtShape.ReplaceAllString(cleanText(err.Error(), 300), redacted)
 }

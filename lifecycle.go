@@ -55,9 +55,9 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
 		return nil, err
 	}
-	c, err := s.store.Get(ctx, appointmentID)
+	c, err := s.read(ctx, op, appointmentID)
 	if err != nil {
-		return nil, s.storeErr(op, err)
+		return nil, err
 	}
 	c, err = s.mutate(ctx, op, appointmentID, c, func(c *Consultation) (bool, error) {
 		if !c.EndedAt.IsZero() {

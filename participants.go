@@ -74,9 +74,9 @@ func (s *Service) Participants(ctx context.Context, appointmentID string) ([]Liv
 
 // pinned returns the appointment's consultation and its provider, without pinning.
 func (s *Service) pinned(ctx context.Context, op, appointmentID string) (*Consultation, *member, error) {
-	c, err := s.store.Get(ctx, appointmentID)
+	c, err := s.read(ctx, op, appointmentID)
 	if err != nil {
-		return nil, nil, s.storeErr(op, err)
+		return nil, nil, err
 	}
 	m := s.f.member(c.Provider)
 	if m == nil {

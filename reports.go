@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 )
@@ -23,6 +24,9 @@ func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userI
 	c, err := s.store.Get(ctx, appointmentID)
 	if err != nil {
 		return s.storeErr(op, err)
+	}
+	if len(c.Issues) >= maxIssues {
+		return &Error{Op: op, Kind: ErrInvalidArgument, Field: "issue", Msg: fmt.Sprintf("the consultation holds %d issues already", maxIssues)}
 	}
 	issue.UserID, issue.Provider, issue.ReportedAt = userID, c.Provider, s.now()
 	if _, err := s.store.AddIssue(ctx, appointmentID, issue); err != nil {
@@ -55,8 +59,9 @@ func (s *Service) ProcessRecording(ctx context.Context, appointmentID string, re
 	if rec.Provider == "" {
 		rec.Provider = c.Provider
 	}
-	if _, err := s.store.AddRecording(ctx, appointmentID, rec); err != nil {
-		return s.storeErr(op, err)
+	rec.StartedBy = "" // only StartRecording vouches for a recording
+	if err := s.putRecording(ctx, op, c, rec); err != nil {
+		return err
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "recording processed", slog.String("appointment_id", appointmentID),
 		slog.String("recording_id", rec.ID), slog.String("status", string(rec.Status)))
@@ -78,13 +83,14 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
-	return s.keepRecording(ctx, op, c, rec)
+	return s.keepRecording(ctx, op, c, rec, userID)
 }
 
 // StopRecording stops the recording recordingID of the appointment's consultation and
-// records what is known of it. Only a doctor may record, and only a recording started for this
-// appointment on its provider: any other ID is ErrNotFound (naming recordingID), and the
-// provider is not asked.
+// records what is known of it. Only a doctor may record, and only a recording that
+// StartRecording started for this appointment on its provider: any other ID (another
+// appointment's, or one merely reported by ProcessRecording) is ErrNotFound, naming recordingID,
+// and the provider is not asked.
 func (s *Service) StopRecording(ctx context.Context, appointmentID, userID string, role Role, recordingID string) (*Recording, error) {
 	const op = "StopRecording"
 	if err := checkID(op, "recordingID", recordingID); err != nil {
@@ -94,7 +100,9 @@ func (s *Service) StopRecording(ctx context.Context, appointmentID, userID strin
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(c.Recordings, func(r Recording) bool { return r.ID == recordingID && r.Provider == c.Provider }) {
+	if !slices.ContainsFunc(c.Recordings, func(r Recording) bool {
+		return r.ID == recordingID && r.Provider == c.Provider && r.StartedBy != ""
+	}) {
 		return nil, &Error{Op: op, Kind: ErrNotFound, Field: "recordingID", Msg: "no recording of this appointment by that ID"}
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
@@ -103,7 +111,7 @@ func (s *Service) StopRecording(ctx context.Context, appointmentID, userID strin
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
-	return s.keepRecording(ctx, op, c, rec)
+	return s.keepRecording(ctx, op, c, rec, "")
 }
 
 func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string, role Role) (*Consultation, Recorder, error) {
@@ -121,13 +129,28 @@ func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string
 	return c, rc, nil
 }
 
-func (s *Service) keepRecording(ctx context.Context, op string, c *Consultation, rec *Recording) (*Recording, error) {
-	rec.Provider = c.Provider
+func (s *Service) keepRecording(ctx context.Context, op string, c *Consultation, rec *Recording, startedBy string) (*Recording, error) {
+	rec.Provider, rec.StartedBy = c.Provider, startedBy
 	if err := checkRecording(op, *rec); err != nil {
 		return nil, &Error{Op: op, Kind: ErrUnavailable, Provider: c.Provider, Msg: "the provider answered with an unusable recording", Err: err}
 	}
-	if _, err := s.store.AddRecording(ctx, c.AppointmentID, *rec); err != nil {
-		return nil, s.storeErr(op, err)
+	if err := s.putRecording(ctx, op, c, *rec); err != nil {
+		return nil, err
 	}
 	return rec, nil
+}
+
+// putRecording stores rec in c's recordings by the rule of Recording.update, and refuses a new
+// one past the cap on recordings.
+func (s *Service) putRecording(ctx context.Context, op string, c *Consultation, rec Recording) error {
+	i := slices.IndexFunc(c.Recordings, func(r Recording) bool { return r.ID == rec.ID })
+	if i >= 0 {
+		rec = c.Recordings[i].update(rec)
+	} else if len(c.Recordings) >= maxRecordings {
+		return &Error{Op: op, Kind: ErrInvalidArgument, Field: "recording", Msg: fmt.Sprintf("the consultation holds %d recordings already", maxRecordings)}
+	}
+	if _, err := s.store.AddRecording(ctx, c.AppointmentID, rec); err != nil {
+		return s.storeErr(op, err)
+	}
+	return nil
 }

@@ -26,13 +26,35 @@ func (s Secret) IsSet() bool { return strings.TrimSpace(string(s)) != "" }
 const MinSecretLength = 32
 
 // CheckStrength returns what is wrong with s as a signing secret, or "" when it is unset or
-// strong enough: at least MinSecretLength bytes.
+// strong enough: at least MinSecretLength bytes once white space around it is trimmed, no
+// control character, and at least minSecretVariety different bytes (32 times the same letter is
+// no secret). It says nothing of the value.
 func (s Secret) CheckStrength() string {
-	if s.IsSet() && len(s) < MinSecretLength {
-		return fmt.Sprintf("must be at least %d bytes", MinSecretLength)
+	if !s.IsSet() {
+		return ""
+	}
+	v := strings.TrimSpace(string(s))
+	if len(v) < MinSecretLength {
+		return fmt.Sprintf("must be at least %d bytes, white space around it not counted", MinSecretLength)
+	}
+	var seen [256]bool
+	distinct := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 || v[i] == 0x7f {
+			return "must not contain control characters"
+		}
+		if !seen[v[i]] {
+			seen[v[i]], distinct = true, distinct+1
+		}
+	}
+	if distinct < minSecretVariety {
+		return fmt.Sprintf("must have at least %d different characters: use random bytes", minSecretVariety)
 	}
 	return ""
 }
+
+// minSecretVariety is the fewest different bytes a signing secret may have.
+const minSecretVariety = 8
 
 // String implements fmt.Stringer without the value.
 func (s Secret) String() string {

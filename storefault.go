@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 )
 
@@ -44,6 +45,7 @@ func (s *Service) reconcile(ctx context.Context, op string, seen pin, c *Consult
 	}
 	var mig Migration
 	stored, err := s.mutate(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) {
+		mig = Migration{} // a retry that finds the move recorded by someone else announces nothing
 		if c.Provider == seen.provider && c.Room == seen.room || movedFrom(c, seen) {
 			return false, nil
 		}
@@ -62,6 +64,24 @@ func (s *Service) reconcile(ctx context.Context, op string, seen pin, c *Consult
 		s.onMigrate(ctx, MigrationNotice{AppointmentID: c.AppointmentID, Migration: mig})
 	}
 	return stored, nil
+}
+
+// read returns the appointment's consultation as the store has it, repaired against the pin
+// this replica saw, if it saw one: a lost record is re-created from the pin, and a move no
+// migration explains is recorded and announced. Every operation that reads a consultation to
+// act on it reads it here, so that no path serves from a pin made anew in silence.
+func (s *Service) read(ctx context.Context, op, appointmentID string) (*Consultation, error) {
+	c, err := s.store.Get(ctx, appointmentID)
+	seen, known := s.pins.get(appointmentID)
+	switch {
+	case err == nil && known:
+		return s.reconcile(ctx, op, seen, c)
+	case err == nil:
+		return c, nil
+	case errors.Is(err, ErrNotFound) && known:
+		return s.recreate(ctx, op, appointmentID, seen)
+	}
+	return nil, s.storeErr(op, err)
 }
 
 // movedFrom reports whether c records a migration away from p.

@@ -47,8 +47,40 @@ func TestStopRecordingOfAnotherAppointmentIsNotFound(t *testing.T) {
 	require.Len(t, b.Recordings, 1)
 	assert.Equal(t, video.RecordingActive, b.Recordings[0].Status, "B's recording still runs")
 
-	_, err = r.svc.StopRecording(ctx, "appt-B", "doc-appt-B", video.RoleDoctor, recB.ID)
+	// Reporting B's recording ID under A does not make it A's to stop.
+	require.NoError(t, r.svc.ProcessRecording(ctx, "appt-A", video.Recording{ID: recB.ID, Status: video.RecordingActive}))
+	_, err = r.svc.StopRecording(ctx, "appt-A", "doc-appt-A", video.RoleDoctor, recB.ID)
+	require.ErrorIs(t, err, video.ErrNotFound, "only a recording StartRecording started is stopped")
+	assert.Zero(t, r.ov.Calls(videotest.OpStopRecording))
+
+	stopped, err := r.svc.StopRecording(ctx, "appt-B", "doc-appt-B", video.RoleDoctor, recB.ID)
 	require.NoError(t, err, "its own appointment stops it")
+	require.Equal(t, video.RecordingComplete, stopped.Status)
+	// A late "active" report never turns a finished recording back.
+	require.NoError(t, r.svc.ProcessRecording(ctx, "appt-B", video.Recording{ID: recB.ID, Status: video.RecordingActive}))
+	b, err = r.svc.ConsultationStatus(ctx, "appt-B")
+	require.NoError(t, err)
+	assert.Equal(t, video.RecordingComplete, b.Recordings[0].Status)
+	assert.NotEmpty(t, b.Recordings[0].Location)
+}
+
+// Free text stored per consultation is capped in count too: a participant cannot grow a record
+// without limit.
+func TestIssuesPerConsultationAreCapped(t *testing.T) {
+	r := newRig(t, testConfig())
+	ctx := context.Background()
+	r.token(t, "a1", "pat", video.RolePatient)
+	refused := 0
+	for range 250 {
+		if err := r.svc.ReportTechnicalIssue(ctx, "a1", "pat", video.TechnicalIssue{Category: video.IssueAudio}); err != nil {
+			require.ErrorIs(t, err, video.ErrInvalidArgument)
+			refused++
+		}
+	}
+	c, err := r.svc.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	assert.Len(t, c.Issues, 200)
+	assert.Equal(t, 50, refused)
 }
 
 // 3. Admitting: only a patient with a token for this appointment's room; no provider call
@@ -79,13 +111,16 @@ func TestServiceSettingsAreBounded(t *testing.T) {
 		"VIDEO_HEALTH_INTERVAL":        func(c *video.Config) { c.Health.Interval = 1 << 62 },
 		"VIDEO_RECORDING_TIMEOUT":      func(c *video.Config) { c.RecordingTimeout = 1 << 62 },
 		"VIDEO_ROOM_KEY":               func(c *video.Config) { c.RoomKey = "                                   " },
+		"VIDEO_ROOM_KEY ":              func(c *video.Config) { c.RoomKey = video.Secret(strings.Repeat("a", 40)) },
+		"VIDEO_ROOM_KEY  ":             func(c *video.Config) { c.RoomKey = video.Secret("abc" + strings.Repeat(" ", 40)) },
+		"VIDEO_ROOM_KEY   ":            func(c *video.Config) { c.RoomKey = video.Secret("k" + strings.Repeat("\x00", 40)) },
 	} {
 		cfg := testConfig()
 		change(&cfg)
 		err := cfg.Validate()
 		var verr *video.Error
 		require.ErrorAs(t, err, &verr, field)
-		assert.Equal(t, field, verr.Field)
+		assert.Equal(t, strings.TrimSpace(field), verr.Field)
 	}
 }
 
@@ -120,7 +155,8 @@ func TestSizesAreCheckedFirst(t *testing.T) {
 // 8. Names that would spoof what the other participant sees are refused.
 func TestSpoofingNamesAreRefused(t *testing.T) {
 	r := newRig(t, testConfig())
-	for _, name := range []string{"Dr.\nSmith", "Dr.\tSmith", "Dr. \u202ehtimS", "Dr. \u2066Smith\u2069", "Dr.\u200bSmith", "Dr.\ufeffSmith", "\u200fDr. Smith"} {
+	for _, name := range []string{"Dr.\nSmith", "Dr.\tSmith", "Dr. \u202ehtimS", "Dr. \u2066Smith\u2069", "Dr.\u200bSmith",
+		"Dr.\ufeffSmith", "\u200fDr. Smith", "Dr.\u2028Smith", "Dr.\u00adSmith", "Dr.\u3164", "Dr.\U000E0041"} {
 		_, err := r.svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{DisplayName: name})
 		var verr *video.Error
 		require.ErrorAs(t, err, &verr, "%q", name)
@@ -263,4 +299,39 @@ func TestUnprobedProviderSaysSo(t *testing.T) {
 	assert.Equal(t, video.HealthUnprobed, h.Providers[0].State, "never up: nothing observed it")
 	assert.Zero(t, h.Providers[0].Latency)
 	assert.True(t, h.Healthy, "it still serves")
+}
+
+// What a vendor's error says (it may echo a bearer token, an internal address, megabytes) is
+// neither stored in a migration's reason nor shown unbounded in a health report.
+func TestVendorErrorTextStaysOutOfRecordsAndIsBoundedInHealth(t *testing.T) {
+	r := newRig(t, testConfig())
+	ctx := context.Background()
+	r.token(t, "a1", "doc", video.RoleDoctor)
+	const bearer = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhZG1pbiJ9.c2lnbmF0dXJlLW9mLXRoZS1hZG1pbi10b2tlbg"
+	r.ov.FailAll(fmt.Errorf("node lk-eu-3 (10.20.30.40) echoed Authorization: Bearer %s %s", bearer, strings.Repeat("x", 8<<20)))
+	r.token(t, "a1", "pat", video.RolePatient) // the call fails: the appointment moves
+	c, err := r.svc.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	require.Len(t, c.Migrations, 1)
+	assert.Equal(t, "provider down", c.Migrations[0].Reason, "the state alone is stored")
+	h := r.svc.CachedHealth()
+	last := h.Providers[0].LastError
+	assert.LessOrEqual(t, len([]rune(last)), 300)
+	assert.NotContains(t, last, bearer)
+	assert.NotContains(t, last, "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhZG1pbiJ9")
+}
+
+// A provider's recording event is stored with its text made safe, not dropped.
+func TestRecordingEventTextIsCleanedNotDropped(t *testing.T) {
+	r := newRig(t, testConfig())
+	tok := r.token(t, "a1", "doc", video.RoleDoctor)
+	rec := &video.Recording{ID: "EG_1", Status: video.RecordingFailed, Error: "encoder\r\ncrashed\x00" + strings.Repeat("!", 3000)}
+	w := httptest.NewRecorder()
+	r.svc.WebhookHandler().ServeHTTP(w, r.ov.WebhookRequest(video.WebhookEvent{ID: "EV_R", Kind: video.WebhookRecordingEnded, Room: tok.Room, Recording: rec}))
+	require.Equal(t, http.StatusOK, w.Code)
+	c, err := r.svc.ConsultationStatus(context.Background(), "a1")
+	require.NoError(t, err)
+	require.Len(t, c.Recordings, 1, "kept")
+	assert.True(t, strings.HasPrefix(c.Recordings[0].Error, "encoder \ncrashed "), c.Recordings[0].Error[:20])
+	assert.LessOrEqual(t, len([]rune(c.Recordings[0].Error)), 2000)
 }

@@ -3,6 +3,7 @@ package video
 import (
 	"net/mail"
 	"net/url"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,14 +15,17 @@ const (
 	maxDescriptionRunes = 2000
 	maxEmailLength      = 254
 	maxURLLength        = 2048
+	maxIssues           = 200 // per consultation: a record stays small enough to read on every write
+	maxRecordings       = 100 // per consultation
 )
 
 // checkText returns what is wrong with v as text another person will read, or "": it must be
 // valid UTF-8 with no control character (but, where multiline, newline and tab), and no
-// character that hides or reorders what is shown: the bidirectional controls (U+202A–U+202E,
-// U+2066–U+2069, U+200E, U+200F, U+061C) and the zero-width ones (U+200B–U+200D, U+2060,
-// U+FEFF). Such names and descriptions are refused, not cleaned: what is shown is what was
-// given. Callers check the length first.
+// character that hides, reorders or breaks what is shown (spoofing): the bidirectional
+// controls, the zero-width characters and every other format character, the line and
+// paragraph separators, the invisible fillers. Such names and descriptions are refused, not
+// cleaned: what is shown is what was given (an emoji built with a zero-width joiner is refused
+// too). Callers check the length first.
 func checkText(v string, multiline bool) string {
 	if !utf8.ValidString(v) {
 		return "must be valid UTF-8"
@@ -34,21 +38,22 @@ func checkText(v string, multiline bool) string {
 		case unicode.IsControl(r):
 			return "must not contain control characters, newline and tab included"
 		case spoofing(r):
-			return "must not contain bidirectional-control or zero-width characters"
+			return "must not contain invisible, bidirectional-control or line-separator characters"
 		}
 	}
 	return ""
 }
 
-// spoofing reports whether r hides or reorders the text around it.
+// spoofing reports whether r hides or reorders the text around it, or breaks its line: every
+// format character (Unicode Cf: the bidirectional controls, the zero-width characters, the soft
+// hyphen, invisible operators, tags), the line and paragraph separators (Zl, Zp), and the
+// invisible letters that are not Cf (the Hangul fillers, the combining grapheme joiner).
 func spoofing(r rune) bool {
-	switch {
-	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
-		return true // bidirectional embeddings, overrides, isolates and marks
-	case r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
-		return true // zero-width space, joiners, word joiner, byte-order mark
+	switch r {
+	case 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+		return true
 	}
-	return false
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // checkID validates an identifier such as an appointment or user ID.
@@ -61,7 +66,7 @@ func checkID(op, field, v string) error {
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) || unicode.IsSpace(r) || spoofing(r) {
-			return invalidArg(op, field, "must not contain spaces, control, bidirectional-control or zero-width characters")
+			return invalidArg(op, field, "must not contain spaces, control, invisible or bidirectional-control characters")
 		}
 	}
 	if !utf8.ValidString(v) {
@@ -158,4 +163,26 @@ func checkRecording(op string, rec Recording) error {
 		return invalidArg(op, "recording.error", msg)
 	}
 	return nil
+}
+
+// cleanText makes a provider's free text safe to store and show: every character checkText
+// would refuse becomes a space, and the text is cut at most runes.
+func cleanText(v string, most int) string {
+	if len(v) > 4*most {
+		v = v[:4*most] // enough bytes for most runes: nothing longer is read
+	}
+	v = strings.ToValidUTF8(v, "\uFFFD")
+	var b strings.Builder
+	n := 0
+	for _, r := range v {
+		if n == most {
+			break
+		}
+		if (unicode.IsControl(r) && r != '\n') || spoofing(r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }

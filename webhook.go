@@ -129,14 +129,17 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 	}
 	switch ev.Kind {
 	case WebhookRecordingEnded:
-		if ev.Recording == nil || checkRecording(op, *ev.Recording) != nil {
+		if ev.Recording == nil {
 			return nil
 		}
 		rec := *ev.Recording
-		rec.Provider = from
-		_, err := s.store.AddRecording(ctx, c.AppointmentID, rec)
-		if err != nil {
-			return s.storeErr(op, err)
+		rec.Provider, rec.StartedBy, rec.Error = from, "", cleanText(rec.Error, maxDescriptionRunes) // the provider's words, made safe to show
+		if checkRecording(op, rec) != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "webhook: a recording event that cannot be stored", slog.String("provider", string(from)))
+			return nil
+		}
+		if err := s.putRecording(ctx, op, c, rec); err != nil && !errors.Is(err, ErrInvalidArgument) {
+			return err
 		}
 		return nil
 	case WebhookRoomFinished:

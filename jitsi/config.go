@@ -65,8 +65,9 @@ func DefaultConfig() Config {
 	return Config{Audience: "jitsi", Subject: "*", HealthProbe: ProbeHTTP, HealthConfigPath: "/config.js", HealthBOSHPath: "/http-bind"}
 }
 
-// LoadConfig reads the JITSI_* variables over DefaultConfig. An unconfigured result is not an
-// error: Configured says whether to construct the provider. A configured one is validated; an
+// LoadConfig reads the JITSI_* variables over DefaultConfig. With none of them set, the
+// unconfigured result is not an error: Configured says whether to construct the provider. With
+// some set but no domain, base URL or JaaS key, it is an error naming JITSI_DOMAIN. A configured one is validated; an
 // error names the variable, never its value.
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
@@ -76,6 +77,9 @@ func LoadConfig() (Config, error) {
 		return Config{}, configErr("LoadConfig", bv.Var, bv.Msg)
 	}
 	if !cfg.Configured() {
+		if name := envcfg.AnySet("JITSI_"); name != "" {
+			return Config{}, configErr("LoadConfig", "JITSI_DOMAIN", "required: "+name+" is set, so Jitsi is meant to be configured")
+		}
 		return cfg, nil
 	}
 	return cfg, cfg.Validate()

@@ -60,6 +60,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_BOSH_PATH": "http-bind"}, "JITSI_HEALTH_BOSH_PATH"},
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_ENABLE_RECORDING": "yes please"}, "JITSI_ENABLE_RECORDING"},
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_APP_ID": "app", "JITSI_APP_SECRET": "x"}, "JITSI_APP_SECRET"},
+		{map[string]string{"JITSI_APP_ID": "app", "JITSI_APP_SECRET": "jitsi-secret-0123456789abcdef0123456789"}, "JITSI_DOMAIN"}, // half configured
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com", "JITSI_APP_ID": "app", "JITSI_APP_SECRET": "short but not 32"}, "JITSI_APP_SECRET"},
 	} {
 		setEnv(t, tc.env)

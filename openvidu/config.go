@@ -75,8 +75,9 @@ type liveKitEnv struct {
 	APISecret video.Secret `envconfig:"LIVEKIT_API_SECRET"`
 }
 
-// LoadConfig reads the OPENVIDU_* (and LIVEKIT_*) variables over DefaultConfig. An unconfigured
-// result (no URL) is not an error: Configured says whether to construct the provider. A
+// LoadConfig reads the OPENVIDU_* (and LIVEKIT_*) variables over DefaultConfig. With none of
+// them set, the unconfigured result is not an error: Configured says whether to construct the
+// provider. With some set but no URL, it is an error naming OPENVIDU_URL. A
 // configured one is validated; an error names the variable, never its value.
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
@@ -96,6 +97,9 @@ func LoadConfig() (Config, error) {
 		cfg.Secret = lk.APISecret
 	}
 	if !cfg.Configured() {
+		if name := envcfg.AnySet("OPENVIDU_", "LIVEKIT_"); name != "" {
+			return Config{}, configErr("LoadConfig", "OPENVIDU_URL", "required: "+name+" is set, so OpenVidu is meant to be configured")
+		}
 		return cfg, nil
 	}
 	return cfg, cfg.Validate()

@@ -73,6 +73,8 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"OPENVIDU_SECRET": " "}, "OPENVIDU_SECRET"},            // white space alone is unset
 		{map[string]string{"OPENVIDU_SECRET": "short-secret"}, "OPENVIDU_SECRET"}, // LiveKit wants 32
 		{map[string]string{"LIVEKIT_API_SECRET": "x", "OPENVIDU_SECRET": ""}, "OPENVIDU_SECRET"},
+		{map[string]string{"OPENVIDU_URL": ""}, "OPENVIDU_URL"}, // half configured: the rest is set
+		{map[string]string{"OPENVIDU_URL": "", "LIVEKIT_URL": ""}, "OPENVIDU_URL"},
 		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "-1m"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
 		{map[string]string{"OPENVIDU_EMPTY_TIMEOUT": "-1m"}, "OPENVIDU_EMPTY_TIMEOUT"},
 		{map[string]string{"OPENVIDU_RECORDING_TIMEOUT": "0s"}, "OPENVIDU_RECORDING_TIMEOUT"},

@@ -95,4 +95,18 @@ func RunStoreFaultTests(t *testing.T, newStore func(t *testing.T) (st video.Stor
 		token(t, a, "doc", video.RoleDoctor)
 		assert.Empty(t, a.notices, "announced once")
 	})
+
+	t.Run("AMoveFoundOnAnyPathIsAnnouncedOnceAndTheOldRoomClosed", func(t *testing.T) {
+		st, lose := newStore(t)
+		a, b := newReplica(t, st, "jitsi"), newReplica(t, st, "openvidu")
+		doc := token(t, a, "doc", video.RoleDoctor)
+		require.Equal(t, video.ProviderName("jitsi"), doc.Provider)
+		lose()
+		token(t, b, "pat", video.RolePatient) // pinned anew on openvidu
+		_, err := a.svc.EndConsultation(ctx, "appt-lost", "doc", video.RoleDoctor)
+		require.NoError(t, err)
+		require.Len(t, a.notices, 1, "the end found the move and announced it")
+		assert.True(t, a.primary.RoomEnded(doc.Room), "the doctor's old room is closed with the rest")
+		assert.Equal(t, int64(1), a.svc.CachedHealth().StoreRepairs)
+	})
 }

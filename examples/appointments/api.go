@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	video "github.com/teleconsult/video"
 )
@@ -117,10 +118,27 @@ func (a *api) end(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+// statusView is what a participant who is not the doctor sees of a consultation: where it
+// stands, not who else holds tokens (hidden observers included), what others reported, or
+// where recordings are.
+type statusView struct {
+	AppointmentID string             `json:"appointment_id"`
+	Status        video.Status       `json:"status"`
+	Provider      video.ProviderName `json:"provider"`
+	StartedAt     time.Time          `json:"started_at,omitzero"`
+	EndedAt       time.Time          `json:"ended_at,omitzero"`
+}
+
+// status answers the whole record to the doctor and statusView to everyone else.
 func (a *api) status(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.ConsultationStatus(r.Context(), r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
+		return
+	}
+	if identityOf(r).Role != video.RoleDoctor {
+		writeJSON(w, http.StatusOK, statusView{AppointmentID: c.AppointmentID, Status: c.Status(), Provider: c.Provider,
+			StartedAt: c.StartedAt, EndedAt: c.EndedAt})
 		return
 	}
 	writeJSON(w, http.StatusOK, c)

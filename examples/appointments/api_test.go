@@ -270,3 +270,21 @@ func TestAdmitAndWebhookAnswers(t *testing.T) {
 	code, _ := errCode(out)
 	assert.Equal(t, "unauthenticated", code)
 }
+
+// A patient sees where the consultation stands, not who else is in it or what others reported.
+func TestStatusForANonDoctorIsFiltered(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.call(t, "POST", "/appointments/7/video/token", "dr", video.RoleDoctor, `{}`)
+	h.call(t, "POST", "/appointments/7/video/token", "pat", video.RolePatient, `{}`)
+	h.call(t, "POST", "/appointments/7/video/issues", "dr", video.RoleDoctor, `{"category":"other","description":"a note about the patient"}`)
+	status, pat := h.call(t, "GET", "/appointments/7/video/status", "pat", video.RolePatient, ``)
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "waiting", pat["status"])
+	for _, hidden := range []string{"participants", "issues", "recordings", "migrations", "room"} {
+		assert.NotContains(t, pat, hidden)
+	}
+	status, doc := h.call(t, "GET", "/appointments/7/video/status", "dr", video.RoleDoctor, ``)
+	require.Equal(t, http.StatusOK, status)
+	assert.Len(t, doc["participants"], 2, "the doctor sees the whole record")
+	assert.Len(t, doc["issues"], 1)
+}

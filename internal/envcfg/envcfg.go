@@ -7,6 +7,7 @@ package envcfg
 import (
 	"errors"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/kelseyhightower/envconfig"
@@ -67,4 +68,19 @@ func CheckURL(raw string, schemes ...string) string {
 func ValidHost(h string) bool {
 	u, err := url.Parse("https://" + h)
 	return err == nil && u.Host == h && u.Path == "" && u.User == nil && !strings.ContainsAny(h, "/?#@ ")
+}
+
+// AnySet returns the name of a set variable that starts with one of prefixes, or "". A provider
+// with some of its variables set but not configured is a mistake to report, not a provider to
+// leave out in silence.
+func AnySet(prefixes ...string) string {
+	for _, e := range os.Environ() {
+		name, _, _ := strings.Cut(e, "=")
+		for _, p := range prefixes {
+			if strings.HasPrefix(name, p) {
+				return name
+			}
+		}
+	}
+	return ""
 }
