@@ -44,6 +44,14 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 	if created {
 		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
 			slog.String("provider", string(m.name)))
+	} else if c.Provider != m.name {
+		// Another replica pinned it first, elsewhere: the room opened here is nobody's. Close it
+		// (best effort: an empty room also closes by itself) so that no one can wander into it.
+		callCtx, cancel := s.bounded(ctx)
+		if err := m.p.EndRoom(callCtx, room); err == nil {
+			s.orphansClosed.Add(1)
+		}
+		cancel()
 	}
 	return c, created, nil
 }

@@ -40,6 +40,9 @@ type HealthReport struct {
 	// records the store lost and the replica re-created from a pin it had seen, and moves no
 	// migration explained that it recorded and announced. Any is an operational incident.
 	StoreRepairs int64 `json:"store_repairs"`
+	// OrphanRoomsClosed counts the rooms this replica opened for a new appointment that another
+	// replica pinned first on another provider, and then closed.
+	OrphanRoomsClosed int64 `json:"orphan_rooms_closed"`
 }
 
 // ProviderHealth is one provider's health.
@@ -107,6 +110,7 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 	}
 	r.Current = s.CurrentProvider()
 	r.StoreRepairs = s.storeRepairs.Load()
+	r.OrphanRoomsClosed = s.orphansClosed.Load()
 	return r
 }
 

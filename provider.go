@@ -255,4 +255,11 @@ type WebhookEvent struct {
 	Recording *Recording
 	// At is when it happened.
 	At time.Time
+	// SessionStart is when the participant's session that a participant event is about began,
+	// when the provider says (LiveKit: the participant's joined_at, in milliseconds). It orders
+	// a leave and a rejoin within the same second of At.
+	SessionStart time.Time
+	// RoomStart is when the room instance the event is about was created, when the provider
+	// says. A room_finished of an instance older than the consultation's last move ends nothing.
+	RoomStart time.Time
 }

@@ -30,7 +30,8 @@ type Service struct {
 	now       func() time.Time
 	pins      *pinCache
 
-	storeRepairs atomic.Int64 // store faults repaired (storefault.go)
+	storeRepairs  atomic.Int64 // store faults repaired (storefault.go)
+	orphansClosed atomic.Int64 // rooms opened for a pin another replica won, then closed
 
 	ctx    context.Context
 	cancel context.CancelFunc

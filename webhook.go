@@ -145,8 +145,9 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 	case WebhookRoomFinished:
 		return s.mutateEvent(ctx, op, c, func(c *Consultation) bool {
 			current := c.Provider == from && c.Room == ev.Room
-			if !current || c.StartedAt.IsZero() || !c.EndedAt.IsZero() || at.Before(c.StartedAt) || at.Before(lastMove(c)) {
-				return false // not this room's meeting, not started, already ended, or an event from before
+			if !current || c.StartedAt.IsZero() || !c.EndedAt.IsZero() || at.Before(c.StartedAt) || at.Before(lastMove(c)) ||
+				!ev.RoomStart.IsZero() && ev.RoomStart.Before(lastMove(c)) {
+				return false // not this room's meeting, not started, already ended, or an event (or a room) from before
 			}
 			c.EndedAt, c.EndedBy = at, "provider"
 			return true
@@ -164,17 +165,26 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 				c.Participants = append(c.Participants, ParticipantRecord{UserID: ev.UserID, Role: ev.Role, Provider: from, Room: ev.Room})
 				p = &c.Participants[len(c.Participants)-1]
 			}
+			session := ev.SessionStart // when the session this event is about began
 			if ev.Kind == WebhookParticipantLeft {
-				if !at.After(p.LeftAt) {
+				if !session.IsZero() && session.Before(p.JoinedAt) {
+					return false // an earlier session's leave: the participant is back since
+				}
+				left := latest(at, session) // a session cannot end before it began (At has seconds only)
+				if !left.After(p.LeftAt) {
 					return false
 				}
-				p.LeftAt = at
+				p.LeftAt = left
 				return true
 			}
-			if !at.After(p.JoinedAt) {
+			joined := at
+			if !session.IsZero() {
+				joined = session // to the millisecond where the provider says: a rejoin sorts after a leave of the same second
+			}
+			if !joined.After(p.JoinedAt) {
 				return false
 			}
-			p.JoinedAt = at
+			p.JoinedAt = joined
 			if c.Provider == from && c.Room == ev.Room && p.Role == RoleDoctor && c.StartedAt.IsZero() && c.EndedAt.IsZero() {
 				c.StartedAt, c.StartedBy = at, p.UserID
 			}
@@ -182,6 +192,14 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 		})
 	}
 	return nil
+}
+
+// latest returns the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // lastMove is when the consultation last moved to another provider, or zero.

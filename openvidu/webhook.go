@@ -33,9 +33,11 @@ func (p *Provider) ReceiveWebhook(r *http.Request) (*video.WebhookEvent, error) 
 	}
 	if ev.Room != nil {
 		out.Room = ev.Room.Name
+		out.RoomStart = unixMs(ev.Room.CreationTimeMs, ev.Room.CreationTime)
 	}
 	if ev.Participant != nil {
 		out.UserID, out.Role = ev.Participant.Identity, roleOf(ev.Participant.Metadata)
+		out.SessionStart = unixMs(ev.Participant.JoinedAtMs, ev.Participant.JoinedAt)
 	}
 	switch ev.Event {
 	case webhook.EventRoomStarted:
@@ -53,4 +55,15 @@ func (p *Provider) ReceiveWebhook(r *http.Request) (*video.WebhookEvent, error) 
 		}
 	}
 	return out, nil
+}
+
+// unixMs is a LiveKit time given in milliseconds, or else in seconds; zero when neither is.
+func unixMs(ms, sec int64) time.Time {
+	switch {
+	case ms > 0:
+		return time.UnixMilli(ms)
+	case sec > 0:
+		return time.Unix(sec, 0)
+	}
+	return time.Time{}
 }

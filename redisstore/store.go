@@ -72,9 +72,18 @@ func (s *Store) run(ctx context.Context, op string, script *redis.Script, appoin
 	if strings.Contains(appointmentID, sep) {
 		return "", nil, fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
 	}
-	res, err := script.Run(ctx, s.rdb, []string{s.key(appointmentID)}, append(s.ttls(), args...)...).Slice()
+	cmd := script.Run(ctx, s.rdb, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)
+	return s.reply(op, cmd.Val(), cmd.Err())
+}
+
+// reply turns a script's reply into its status and consultation.
+func (s *Store) reply(op string, val any, err error) (string, *video.Consultation, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("redisstore: %s: %w", op, err)
+	}
+	res, ok := val.([]any)
+	if !ok {
+		return "", nil, fmt.Errorf("redisstore: %s: unexpected reply", op)
 	}
 	if len(res) != 2 {
 		return "", nil, fmt.Errorf("redisstore: %s: unexpected reply", op)
@@ -186,12 +195,40 @@ func (s *Store) AddParticipant(ctx context.Context, appointmentID string, provid
 	if strings.Contains(p.UserID, sep) || strings.Contains(string(p.Role), sep) {
 		return nil, fmt.Errorf("%w: redisstore: user ID contains a control character", video.ErrInvalidArgument)
 	}
-	status, c, err := s.run(ctx, "AddParticipant", participantScript, appointmentID,
+	status, c, err := s.runIndexed(ctx, "AddParticipant", participantScript, appointmentID, room,
 		string(provider), room, participantPrefix(p.UserID, p.Role), micros(p.LastIssuedAt))
 	if err != nil {
 		return nil, err
 	}
 	return result(status, c)
+}
+
+// runIndexed runs a script that refreshes the record's lifetime as a live consultation's and, in
+// the same round trip (a pipeline), sets the room index with that lifetime, so that the index
+// never expires before the record (webhooks find a consultation as long as it lives) and a lost
+// index is put back by the next write. When the script finds the consultation ended, the index
+// takes the ended record's lifetime. The two keys may live in different slots: the pipeline is
+// not a transaction, and the index alone is rewritten on the next write if it fails.
+func (s *Store) runIndexed(ctx context.Context, op string, script *redis.Script, appointmentID, room string, args ...any) (string, *video.Consultation, error) {
+	if strings.Contains(appointmentID, sep) {
+		return "", nil, fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
+	}
+	pipe := s.rdb.Pipeline()
+	cmd := script.EvalSha(ctx, pipe, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)
+	pipe.Set(ctx, s.roomKey(room), appointmentID, s.opts.MaxAge)
+	_, _ = pipe.Exec(ctx)
+	var status string
+	var c *video.Consultation
+	var err error
+	if err = cmd.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		status, c, err = s.run(ctx, op, script, appointmentID, args...) // loads the script: once per server
+	} else {
+		status, c, err = s.reply(op, cmd.Val(), err)
+	}
+	if err == nil && c != nil && (status == "ENDED" || cmd.Err() != nil) {
+		err = s.index(ctx, c)
+	}
+	return status, c, err
 }
 
 // AddIssue implements video.Store.
@@ -204,7 +241,7 @@ func (s *Store) AddIssue(ctx context.Context, appointmentID string, issue video.
 	if err != nil {
 		return nil, err
 	}
-	return result(status, c)
+	return s.reindexed(ctx, status, c)
 }
 
 // AddRecording implements video.Store.
@@ -217,5 +254,15 @@ func (s *Store) AddRecording(ctx context.Context, appointmentID string, rec vide
 	if err != nil {
 		return nil, err
 	}
-	return result(status, c)
+	return s.reindexed(ctx, status, c)
+}
+
+// reindexed is result for an append that refreshed the record's lifetime: the room index's is
+// refreshed after it (appends are rare: a second round trip).
+func (s *Store) reindexed(ctx context.Context, status string, c *video.Consultation) (*video.Consultation, error) {
+	c, err := result(status, c)
+	if err != nil {
+		return c, err
+	}
+	return c, s.index(ctx, c)
 }

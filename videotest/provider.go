@@ -402,7 +402,8 @@ const webhookAuth = "X-Videotest-Webhook"
 // WebhookRequest returns a request carrying ev that this provider's ReceiveWebhook accepts, to
 // post to Service.WebhookHandler.
 func (p *Provider) WebhookRequest(ev video.WebhookEvent) *http.Request {
-	body, _ := json.Marshal(webhookBody{ID: ev.ID, Kind: ev.Kind, Room: ev.Room, UserID: ev.UserID, Role: ev.Role, Recording: ev.Recording, At: ev.At})
+	body, _ := json.Marshal(webhookBody{ID: ev.ID, Kind: ev.Kind, Room: ev.Room, UserID: ev.UserID, Role: ev.Role, Recording: ev.Recording,
+		At: ev.At, SessionStart: ev.SessionStart, RoomStart: ev.RoomStart})
 	r, _ := http.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(string(body)))
 	r.Header.Set(webhookAuth, string(p.name))
 	return r
@@ -417,6 +418,9 @@ type webhookBody struct {
 	Role      video.Role        `json:"role,omitempty"`
 	Recording *video.Recording  `json:"recording,omitempty"`
 	At        time.Time         `json:"at"`
+
+	SessionStart time.Time `json:"session_start,omitzero"`
+	RoomStart    time.Time `json:"room_start,omitzero"`
 }
 
 // ReceiveWebhook implements video.WebhookReceiver for requests made by WebhookRequest; any
@@ -436,7 +440,8 @@ func (p *Provider) ReceiveWebhook(r *http.Request) (*video.WebhookEvent, error) 
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("%w: videotest: webhook body is not an event", video.ErrInvalidArgument)
 	}
-	return &video.WebhookEvent{ID: b.ID, Kind: b.Kind, Room: b.Room, UserID: b.UserID, Role: b.Role, Recording: b.Recording, At: b.At}, nil
+	return &video.WebhookEvent{ID: b.ID, Kind: b.Kind, Room: b.Room, UserID: b.UserID, Role: b.Role, Recording: b.Recording,
+		At: b.At, SessionStart: b.SessionStart, RoomStart: b.RoomStart}, nil
 }
 
 // Plain returns p as a video.Provider with none of the optional capabilities, to test what an

@@ -31,6 +31,8 @@ func TestEveryFaultWithAHealthyFallback(t *testing.T) {
 			assert.LessOrEqual(t, l.primary.MaxProbesInFlight(), int64(1), "probes of the primary in flight at once")
 			assert.LessOrEqual(t, l.front.MaxProbesInFlight(), int64(1), "probes of the fallback in flight at once")
 			assert.Zero(t, l.splits(t, res, users), "appointments split across providers or rooms")
+			orphans := l.orphans(t, res)
+			t.Logf("%s: orphan rooms left open on the primary: %d (closed by the Service: %d)", f, orphans, l.svc.CachedHealth().OrphanRoomsClosed)
 			if f == faultserver.Status401 {
 				assert.Equal(t, video.HealthMisconfigured, l.health(openvidu.Name).State,
 					"refused credentials are a configuration error, not an outage")
