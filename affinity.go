@@ -136,16 +136,20 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 			cause = publicError(snap.LastErr)
 		}
 	}
+	if !c.EndedAt.IsZero() { // before any room is opened
+		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
+	}
 	room := s.rooms.Name(c.AppointmentID)
 	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
-			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(reason + ": " + cause)}, e.Err)
+			why := reason
+			if cause != "" {
+				why += ": " + cause
+			}
+			e.Err = errors.Join(&ProviderError{Provider: c.Provider, Err: errors.New(why)}, e.Err)
 		}
 		return nil, err
-	}
-	if !c.EndedAt.IsZero() {
-		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 	}
 	mig := Migration{From: c.Provider, FromRoom: c.Room, To: to.name, ToRoom: room, Reason: reason, At: s.now()}
 	for _, p := range c.Participants {
