@@ -2,9 +2,14 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
@@ -50,4 +55,52 @@ func TestRoomIndexLivesAsLongAsTheRecord(t *testing.T) {
 		require.NoError(t, err, "%s puts a lost index back", name)
 		assert.Equal(t, "a1", got.AppointmentID)
 	}
+}
+
+// failIndex fails every write of a room index sent on its own, as a shard that is down would.
+type failIndex struct{ on atomic.Bool }
+
+func (h *failIndex) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *failIndex) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if h.on.Load() && cmd.Name() == "set" && strings.Contains(fmt.Sprint(cmd.Args()[1]), ":r:{") {
+			cmd.SetErr(errors.New("the index's shard is down"))
+			return cmd.Err()
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h *failIndex) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// A committed write is never reported as failed because its room index could not be written:
+// the pin and a move stand (so the move is announced), and the next token puts the index back.
+func TestACommittedWriteStandsWhenItsIndexFails(t *testing.T) {
+	r := sharedRedis(t)
+	c := client(t, r.Addr)
+	h := &failIndex{}
+	c.AddHook(h)
+	st := redisstore.New(c, redisstore.Options{Prefix: "shard:"})
+	ctx := context.Background()
+	now := time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+	h.on.Store(true)
+	cons, created, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "room-a1", CreatedAt: now})
+	require.NoError(t, err, "the record is committed: the pin stands")
+	require.True(t, created)
+	next := cons.Clone()
+	next.Provider = "jitsi"
+	next.Migrations = append(next.Migrations, video.Migration{From: "openvidu", FromRoom: "room-a1", To: "jitsi", ToRoom: "room-a1", At: now})
+	moved, err := st.Update(ctx, next)
+	require.NoError(t, err, "the move is committed: it must be reported so, and announced")
+	assert.Equal(t, video.ProviderName("jitsi"), moved.Provider)
+	_, err = st.GetByRoom(ctx, "room-a1")
+	assert.ErrorIs(t, err, video.ErrNotFound, "the index is missing for now")
+
+	h.on.Store(false)
+	_, err = st.AddParticipant(ctx, "a1", "jitsi", "room-a1", video.ParticipantRecord{UserID: "pat", Role: video.RolePatient, LastIssuedAt: now})
+	require.NoError(t, err)
+	got, err := st.GetByRoom(ctx, "room-a1")
+	require.NoError(t, err, "the next token put the index back")
+	assert.Equal(t, "a1", got.AppointmentID)
 }

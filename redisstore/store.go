@@ -155,22 +155,25 @@ func (s *Store) index(ctx context.Context, c *video.Consultation) error {
 	return nil
 }
 
-// Create implements video.Store. The room index is written first: it names the same
-// appointment whoever wins the create.
+// Create implements video.Store. The record is written first and decides; the room index (a
+// key that may live in another slot, on another shard) follows. A failure to write the index
+// does not fail the create: the record is committed, and the next write for the appointment (a
+// token's, in the same round trip) puts the index back. An appointment's pin never waits on a
+// shard that holds only its room's index.
 func (s *Store) Create(ctx context.Context, c *video.Consultation) (*video.Consultation, bool, error) {
 	kv, err := encode(c)
 	if err != nil {
-		return nil, false, err
-	}
-	if err := s.index(ctx, c); err != nil {
 		return nil, false, err
 	}
 	status, stored, err := s.run(ctx, "Create", createScript, c.AppointmentID, kv...)
 	if err != nil {
 		return nil, false, err
 	}
-	stored, err = result(status, stored)
-	return stored, status == "OK", err
+	if stored, err = result(status, stored); err != nil {
+		return nil, false, err
+	}
+	_ = s.index(ctx, stored) // repaired by the next write when it fails
+	return stored, status == "OK", nil
 }
 
 // Update implements video.Store.
@@ -187,7 +190,10 @@ func (s *Store) Update(ctx context.Context, c *video.Consultation) (*video.Consu
 	if stored, err = result(status, stored); err != nil {
 		return nil, err
 	}
-	return stored, s.index(ctx, stored)
+	// The update is committed: a failure to re-index must not make it look undone (a move
+	// reported as failed would not be announced). The next write puts the index back.
+	_ = s.index(ctx, stored)
+	return stored, nil
 }
 
 // AddParticipant implements video.Store in one round trip.
