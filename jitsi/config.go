@@ -77,13 +77,16 @@ func LoadConfig() (Config, error) {
 		return Config{}, configErr("LoadConfig", bv.Var, bv.Msg)
 	}
 	if !cfg.Configured() {
-		if name := envcfg.AnySet("JITSI_"); name != "" {
+		if name := envcfg.AnySet(Variables()...); name != "" {
 			return Config{}, configErr("LoadConfig", "JITSI_DOMAIN", "required: "+name+" is set, so Jitsi is meant to be configured")
 		}
 		return cfg, nil
 	}
 	return cfg, cfg.Validate()
 }
+
+// Variables returns the environment variables LoadConfig reads.
+func Variables() []string { return envcfg.Names(Config{}) }
 
 // Configured reports whether the configuration names a Jitsi: a domain, a base URL or a JaaS key.
 func (c Config) Configured() bool { return c.Domain != "" || c.BaseURL != "" || c.JaaSKeyID != "" }

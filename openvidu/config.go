@@ -97,13 +97,16 @@ func LoadConfig() (Config, error) {
 		cfg.Secret = lk.APISecret
 	}
 	if !cfg.Configured() {
-		if name := envcfg.AnySet("OPENVIDU_", "LIVEKIT_"); name != "" {
+		if name := envcfg.AnySet(Variables()...); name != "" {
 			return Config{}, configErr("LoadConfig", "OPENVIDU_URL", "required: "+name+" is set, so OpenVidu is meant to be configured")
 		}
 		return cfg, nil
 	}
 	return cfg, cfg.Validate()
 }
+
+// Variables returns the environment variables LoadConfig reads.
+func Variables() []string { return envcfg.Names(Config{}, liveKitEnv{}) }
 
 // Configured reports whether the configuration names a server (OPENVIDU_URL or LIVEKIT_URL).
 func (c Config) Configured() bool { return c.URL != "" }

@@ -97,3 +97,14 @@ func TestConfigNeverShowsTheSecret(t *testing.T) {
 }
 
 func sprintf(verb string, v any) string { return fmt.Sprintf(verb, v) }
+
+// Only the provider's own variables say it is meant to be configured: a tool's variable that
+// shares the prefix (the tests' LIVEKIT_SERVER_BIN) does not.
+func TestUnrelatedVariablesDoNotConfigure(t *testing.T) {
+	setEnv(t, nil)
+	t.Setenv("LIVEKIT_SERVER_BIN", "/usr/local/bin/livekit-server")
+	t.Setenv("OPENVIDU_DEPLOYMENT_NOTE", "a variable of the operator's own")
+	cfg, err := openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.False(t, cfg.Configured())
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/kelseyhightower/envconfig"
@@ -70,16 +71,31 @@ func ValidHost(h string) bool {
 	return err == nil && u.Host == h && u.Path == "" && u.User == nil && !strings.ContainsAny(h, "/?#@ ")
 }
 
-// AnySet returns the name of a set variable that starts with one of prefixes, or "". A provider
-// with some of its variables set but not configured is a mistake to report, not a provider to
-// leave out in silence.
-func AnySet(prefixes ...string) string {
-	for _, e := range os.Environ() {
-		name, _, _ := strings.Cut(e, "=")
-		for _, p := range prefixes {
-			if strings.HasPrefix(name, p) {
-				return name
+// Names returns the variables that specs (pointers to, or values of, structs with envconfig
+// tags) read, in field order.
+func Names(specs ...any) []string {
+	var out []string
+	for _, spec := range specs {
+		t := reflect.TypeOf(spec)
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		for i := range t.NumField() {
+			if name := t.Field(i).Tag.Get("envconfig"); name != "" {
+				out = append(out, name)
 			}
+		}
+	}
+	return out
+}
+
+// AnySet returns the first of names that is set in the environment, or "". A provider with some
+// of its variables set but not configured is a mistake to report, not a provider to leave out
+// in silence.
+func AnySet(names ...string) string {
+	for _, n := range names {
+		if _, ok := os.LookupEnv(n); ok {
+			return n
 		}
 	}
 	return ""

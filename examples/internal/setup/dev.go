@@ -4,7 +4,10 @@ package setup
 
 import (
 	"os"
-	"strings"
+	"slices"
+
+	"github.com/teleconsult/video/jitsi"
+	"github.com/teleconsult/video/openvidu"
 )
 
 // DevDefaults are the development settings the examples use for variables left unset: the
@@ -21,10 +24,10 @@ var DevDefaults = map[string]string{
 	"VIDEO_HEALTH_TIMEOUT": "1s",
 }
 
-// groups are the variable prefixes that configure one provider: a provider's development
-// defaults apply only when none of its variables is set, so that a half-configured provider
-// reports its real configuration error instead of running on invented values.
-var groups = [][]string{{"OPENVIDU_", "LIVEKIT_"}, {"JITSI_"}}
+// groups are the variables that configure one provider: a provider's development defaults
+// apply only when none of its variables is set, so that a half-configured provider reports its
+// real configuration error instead of running on invented values.
+var groups = [][]string{openvidu.Variables(), jitsi.Variables()}
 
 // ApplyDevDefaults sets the DevDefaults variables that are unset: the Service's one by one, a
 // provider's only when nothing of that provider is configured.
@@ -40,25 +43,21 @@ func ApplyDevDefaults() {
 	}
 }
 
-// groupOf returns the prefixes of the provider k belongs to, or nil for the Service's own.
+// groupOf returns the variables of the provider k belongs to, or nil for the Service's own.
 func groupOf(k string) []string {
 	for _, g := range groups {
-		for _, p := range g {
-			if strings.HasPrefix(k, p) {
-				return g
-			}
+		if slices.Contains(g, k) {
+			return g
 		}
 	}
 	return nil
 }
 
-// configured reports whether any variable with one of prefixes is set.
-func configured(prefixes []string) bool {
-	for _, e := range os.Environ() {
-		for _, p := range prefixes {
-			if strings.HasPrefix(e, p) {
-				return true
-			}
+// configured reports whether any of names is set.
+func configured(names []string) bool {
+	for _, n := range names {
+		if _, ok := os.LookupEnv(n); ok {
+			return true
 		}
 	}
 	return false
