@@ -2,8 +2,11 @@ package videotest
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,9 +14,10 @@ import (
 )
 
 // RunRaceTests checks the Service over a store against writes that land between its read and
-// its compare-and-swap: a consultation ended just before a migration is never moved, never gets
-// a room opened for it that stays open, and no move is announced. newStore returns an empty
-// store; it is called once per subtest.
+// its compare-and-swap, and events delivered out of order: a consultation ended just before a
+// migration is never moved, never gets a room opened for it that stays open, and no move is
+// announced; provider events apply by their own time, and replays on any replica write nothing.
+// newStore returns an empty store; it is called once per subtest.
 func RunRaceTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 	t.Helper()
 	for _, path := range []string{"token", "start"} {
@@ -57,6 +61,40 @@ func RunRaceTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 			mu.Unlock()
 		})
 	}
+	t.Run("EventsApplyByTheirOwnTimeOnAnyReplica", func(t *testing.T) {
+		ctx := context.Background()
+		st := newStore(t)
+		fake := NewProvider("openvidu")
+		replica := func() (*video.Service, http.Handler) {
+			svc, err := video.New(Config(), []video.Provider{fake}, video.WithStore(st))
+			require.NoError(t, err)
+			t.Cleanup(func() { svc.Close() })
+			return svc, svc.WebhookHandler()
+		}
+		a, ha := replica()
+		b, hb := replica()
+		tok, err := a.GenerateMeetingToken(ctx, "appt-events", "pat", video.RolePatient, video.UserInfo{})
+		require.NoError(t, err)
+		post := func(h http.Handler, id string, kind video.WebhookKind, at, session time.Time) {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, fake.WebhookRequest(video.WebhookEvent{ID: id, Kind: kind, Room: tok.Room, UserID: "pat",
+				Role: video.RolePatient, At: at, SessionStart: session}))
+			require.Equal(t, http.StatusOK, w.Code)
+		}
+		t0 := time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+		post(ha, "J1", video.WebhookParticipantJoined, t0, t0.Add(100*time.Millisecond))
+		post(hb, "L1", video.WebhookParticipantLeft, t0, t0.Add(100*time.Millisecond))
+		post(ha, "J2", video.WebhookParticipantJoined, t0, t0.Add(900*time.Millisecond)) // rejoined in the same second
+		before, err := b.ConsultationStatus(ctx, "appt-events")
+		require.NoError(t, err)
+		require.True(t, before.Participants[0].Online(), "online after a rejoin within the second")
+		post(hb, "J1", video.WebhookParticipantJoined, t0, t0.Add(100*time.Millisecond)) // replays, late, on the other replica
+		post(ha, "L1", video.WebhookParticipantLeft, t0, t0.Add(100*time.Millisecond))
+		after, err := a.ConsultationStatus(ctx, "appt-events")
+		require.NoError(t, err)
+		assert.Equal(t, before.Version, after.Version, "replays write nothing")
+		assert.True(t, after.Participants[0].Online())
+	})
 }
 
 // endBeforeMove is a store that runs a write of another replica just before the first update
