@@ -113,16 +113,15 @@ func (s *Service) usableConsultation(ctx context.Context, op string, c *Consulta
 		case !errors.Is(err, ErrConflict):
 			return nil, nil, false, err
 		}
-		if c, err = s.store.Get(ctx, c.AppointmentID); err != nil {
-			return nil, nil, false, s.storeErr(op, err)
-		}
+		c = next // another writer got there first: migrate read what it wrote
 	}
 	return nil, nil, false, &Error{Op: op, Kind: ErrConflict}
 }
 
 // migrate re-pins c from the provider `from` (nil when it is no longer configured) to the
 // first healthy other provider, with a compare-and-swap on c.Version: if another replica
-// changed c first, it returns ErrConflict and the caller re-reads. The winner records the
+// changed c first, it returns the consultation as that writer left it, with ErrConflict (or,
+// when that writer ended it, ErrConsultationEnded, after closing the room opened for the move). The winner records the
 // migration, logs it and notifies the application.
 func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from *member) (*Consultation, error) {
 	// The stored reason is the provider's state alone: the record is shown to people and kept
@@ -161,15 +160,22 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 	next.Provider, next.Room = to.name, room
 	next.Migrations = append(next.Migrations, mig)
 	stored, err := s.store.Update(ctx, next)
-	if err != nil {
-		// Another writer got there first. If it ended the consultation, the room just opened
-		// for the move must not outlive the end: close it (best effort; an empty room also
-		// closes by itself).
-		if cur, gerr := s.store.Get(ctx, c.AppointmentID); gerr == nil && !cur.EndedAt.IsZero() {
+	if errors.Is(err, ErrConflict) {
+		cur, err := s.store.Get(ctx, c.AppointmentID)
+		if err != nil {
+			return nil, s.storeErr(op, err)
+		}
+		if !cur.EndedAt.IsZero() {
+			// The room just opened for the move must not outlive the end: close it (best
+			// effort; an empty room also closes by itself).
 			callCtx, cancel := s.bounded(ctx)
 			_ = to.p.EndRoom(callCtx, room)
 			cancel()
+			return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 		}
+		return cur, &Error{Op: op, Kind: ErrConflict}
+	}
+	if err != nil {
 		return nil, s.storeErr(op, err)
 	}
 	s.log.LogAttrs(ctx, slog.LevelWarn, "consultation migrated to another provider",
@@ -183,10 +189,23 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 }
 
 // mutate applies change to the appointment's consultation with compare-and-swap, re-reading
-// and re-applying when another writer got there first. change returns false to leave the
-// consultation as it is.
+// and re-applying when another writer got there first, up to maxAttempts times. change returns
+// false to leave the consultation as it is.
 func (s *Service) mutate(ctx context.Context, op, appointmentID string, c *Consultation, change func(*Consultation) (bool, error)) (*Consultation, error) {
-	for range maxAttempts {
+	return s.swap(ctx, op, appointmentID, c, change, func(_ context.Context, attempt int) error {
+		if attempt+1 >= maxAttempts {
+			return &Error{Op: op, Kind: ErrConflict}
+		}
+		return nil
+	})
+}
+
+// swap is the one compare-and-swap loop: it applies change to c and stores the result if the
+// stored version is still c's; when another writer got there first, it asks again whether to go
+// on (again may wait first, and returns the error to give up with), re-reads and re-applies.
+func (s *Service) swap(ctx context.Context, op, appointmentID string, c *Consultation, change func(*Consultation) (bool, error),
+	again func(ctx context.Context, attempt int) error) (*Consultation, error) {
+	for attempt := 0; ; attempt++ {
 		next := c.Clone()
 		write, err := change(next)
 		if err != nil || !write {
@@ -199,9 +218,11 @@ func (s *Service) mutate(ctx context.Context, op, appointmentID string, c *Consu
 		if !errors.Is(err, ErrConflict) {
 			return nil, s.storeErr(op, err)
 		}
+		if err := again(ctx, attempt); err != nil {
+			return nil, err
+		}
 		if c, err = s.store.Get(ctx, appointmentID); err != nil {
 			return nil, s.storeErr(op, err)
 		}
 	}
-	return nil, &Error{Op: op, Kind: ErrConflict}
 }

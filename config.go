@@ -1,7 +1,6 @@
 package video
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -99,9 +98,7 @@ func DefaultConfig() Config {
 // error names the variable at fault and never shows its value.
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
-	if err := envcfg.Process(&cfg, &cfg.Health, &cfg.Policy); err != nil {
-		var bv *envcfg.BadValue
-		errors.As(err, &bv)
+	if bv := envcfg.Process(&cfg, &cfg.Health, &cfg.Policy); bv != nil {
 		return Config{}, &Error{Op: "LoadConfig", Kind: ErrInvalidConfig, Field: bv.Var, Msg: bv.Msg}
 	}
 	if err := cfg.Validate(); err != nil {

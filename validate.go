@@ -1,6 +1,7 @@
 package video
 
 import (
+	"fmt"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -31,17 +32,38 @@ func checkText(v string, multiline bool) string {
 		return "must be valid UTF-8"
 	}
 	for _, r := range v {
-		switch {
-		case multiline && (r == '\n' || r == '\t'):
-		case unicode.IsControl(r) && multiline:
-			return "must not contain control characters other than newline and tab"
-		case unicode.IsControl(r):
-			return "must not contain control characters, newline and tab included"
-		case spoofing(r):
-			return "must not contain invisible, bidirectional-control or line-separator characters"
+		if msg := refused(r, multiline); msg != "" {
+			return msg
 		}
 	}
 	return ""
+}
+
+// refused returns why r may not stand in text another person reads, or "" when it may.
+func refused(r rune, multiline bool) string {
+	switch {
+	case multiline && (r == '\n' || r == '\t'):
+		return ""
+	case unicode.IsControl(r) && multiline:
+		return "must not contain control characters other than newline and tab"
+	case unicode.IsControl(r):
+		return "must not contain control characters, newline and tab included"
+	case spoofing(r):
+		return "must not contain invisible, bidirectional-control or line-separator characters"
+	}
+	return ""
+}
+
+// checkBoundedText validates free text of at most most characters, the size first: at most 4
+// bytes a character before anything is counted or scanned, then checkText.
+func checkBoundedText(op, field, v string, most int, multiline bool) error {
+	if len(v) > 4*most || utf8.RuneCountInString(v) > most {
+		return invalidArg(op, field, fmt.Sprintf("must be at most %d characters", most))
+	}
+	if msg := checkText(v, multiline); msg != "" {
+		return invalidArg(op, field, msg)
+	}
+	return nil
 }
 
 // spoofing reports whether r hides or reorders the text around it, or breaks its line: every
@@ -91,11 +113,8 @@ func checkRole(op string, r Role) error {
 }
 
 func checkUserInfo(op string, info UserInfo) error {
-	if len(info.DisplayName) > 4*maxDisplayNameRunes || utf8.RuneCountInString(info.DisplayName) > maxDisplayNameRunes {
-		return invalidArg(op, "userInfo.displayName", "must be at most 200 characters")
-	}
-	if msg := checkText(info.DisplayName, false); msg != "" {
-		return invalidArg(op, "userInfo.displayName", msg)
+	if err := checkBoundedText(op, "userInfo.displayName", info.DisplayName, maxDisplayNameRunes, false); err != nil {
+		return err
 	}
 	if info.Email != "" {
 		if len(info.Email) > maxEmailLength {
@@ -122,11 +141,8 @@ func checkIssue(op string, issue TechnicalIssue) error {
 	if !issue.Category.Valid() {
 		return invalidArg(op, "issue.category", `must be "audio", "video", "connection", "device" or "other"`)
 	}
-	if len(issue.Description) > 4*maxDescriptionRunes || utf8.RuneCountInString(issue.Description) > maxDescriptionRunes {
-		return invalidArg(op, "issue.description", "must be at most 2000 characters")
-	}
-	if msg := checkText(issue.Description, true); msg != "" {
-		return invalidArg(op, "issue.description", msg)
+	if err := checkBoundedText(op, "issue.description", issue.Description, maxDescriptionRunes, true); err != nil {
+		return err
 	}
 	return nil
 }
@@ -156,17 +172,14 @@ func checkRecording(op string, rec Recording) error {
 	if !rec.StartedAt.IsZero() && !rec.EndedAt.IsZero() && rec.EndedAt.Before(rec.StartedAt) {
 		return invalidArg(op, "recording.endedAt", "must not be before startedAt")
 	}
-	if len(rec.Error) > 4*maxDescriptionRunes || utf8.RuneCountInString(rec.Error) > maxDescriptionRunes {
-		return invalidArg(op, "recording.error", "must be at most 2000 characters")
-	}
-	if msg := checkText(rec.Error, true); msg != "" {
-		return invalidArg(op, "recording.error", msg)
+	if err := checkBoundedText(op, "recording.error", rec.Error, maxDescriptionRunes, true); err != nil {
+		return err
 	}
 	return nil
 }
 
 // cleanText makes a provider's free text safe to store and show: every character checkText
-// would refuse becomes a space, and the text is cut at most runes.
+// refuses in multiline text becomes a space, and the text is cut at most runes.
 func cleanText(v string, most int) string {
 	if len(v) > 4*most {
 		v = v[:4*most] // enough bytes for most runes: nothing longer is read
@@ -178,7 +191,7 @@ func cleanText(v string, most int) string {
 		if n == most {
 			break
 		}
-		if (unicode.IsControl(r) && r != '\n') || spoofing(r) {
+		if refused(r, true) != "" {
 			r = ' '
 		}
 		b.WriteRune(r)

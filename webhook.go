@@ -210,34 +210,24 @@ func lastMove(c *Consultation) time.Time {
 	return time.Time{}
 }
 
-// mutateEvent applies change with compare-and-swap until it is stored or has nothing to do, for
-// as long as the request lasts (bounded by webhookDeadline): a valid event never fails because
-// other writers got there first. Retries back off with jitter, up to 50 ms apart.
+// mutateEvent applies change with compare-and-swap (Service.swap) until it is stored or has
+// nothing to do, for as long as the request lasts (bounded by webhookDeadline): a valid event
+// never fails because other writers got there first. Retries back off with jitter, up to 50 ms
+// apart.
 func (s *Service) mutateEvent(ctx context.Context, op string, c *Consultation, change func(*Consultation) bool) error {
 	ctx, cancel := context.WithTimeout(ctx, webhookDeadline)
 	defer cancel()
-	for attempt := 0; ; attempt++ {
-		next := c.Clone()
-		if !change(next) {
-			return nil
-		}
-		_, err := s.store.Update(ctx, next)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, ErrConflict) {
-			return s.storeErr(op, err)
-		}
-		backoff := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
-		select {
-		case <-time.After(rand.N(backoff) + time.Millisecond):
-		case <-ctx.Done():
-			return &Error{Op: op, Kind: ErrStore, Msg: "the consultation kept changing until the deadline", Err: ctx.Err()}
-		}
-		if c, err = s.store.Get(ctx, c.AppointmentID); err != nil {
-			return s.storeErr(op, err)
-		}
-	}
+	_, err := s.swap(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) { return change(c), nil },
+		func(ctx context.Context, attempt int) error {
+			backoff := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
+			select {
+			case <-time.After(rand.N(backoff) + time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return &Error{Op: op, Kind: ErrStore, Msg: "the consultation kept changing until the deadline", Err: ctx.Err()}
+			}
+		})
+	return err
 }
 
 // recentSet remembers the last n strings added.

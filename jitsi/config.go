@@ -1,7 +1,6 @@
 package jitsi
 
 import (
-	"errors"
 	"strings"
 
 	video "github.com/teleconsult/video"
@@ -71,9 +70,7 @@ func DefaultConfig() Config {
 // error names the variable, never its value.
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
-	if err := envcfg.Process(&cfg); err != nil {
-		var bv *envcfg.BadValue
-		errors.As(err, &bv)
+	if bv := envcfg.Process(&cfg); bv != nil {
 		return Config{}, configErr("LoadConfig", bv.Var, bv.Msg)
 	}
 	if !cfg.Configured() {

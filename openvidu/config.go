@@ -1,7 +1,6 @@
 package openvidu
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -82,9 +81,7 @@ type liveKitEnv struct {
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
 	var lk liveKitEnv
-	if err := envcfg.Process(&cfg, &lk); err != nil {
-		var bv *envcfg.BadValue
-		errors.As(err, &bv)
+	if bv := envcfg.Process(&cfg, &lk); bv != nil {
 		return Config{}, configErr("LoadConfig", bv.Var, bv.Msg)
 	}
 	if cfg.URL == "" {

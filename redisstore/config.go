@@ -1,7 +1,6 @@
 package redisstore
 
 import (
-	"errors"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,9 +42,7 @@ func DefaultConfig() Config {
 // required. An error names the variable, never its value.
 func LoadConfig() (Config, error) {
 	cfg := DefaultConfig()
-	if err := envcfg.Process(&cfg); err != nil {
-		var bv *envcfg.BadValue
-		errors.As(err, &bv)
+	if bv := envcfg.Process(&cfg); bv != nil {
 		return Config{}, &video.Error{Op: "redisstore.LoadConfig", Kind: video.ErrInvalidConfig, Field: bv.Var, Msg: bv.Msg}
 	}
 	return cfg, cfg.Validate()

@@ -67,10 +67,18 @@ func (s *Store) ttls() []any {
 	return []any{strconv.FormatInt(s.opts.MaxAge.Milliseconds(), 10), strconv.FormatInt(s.opts.Retention.Milliseconds(), 10)}
 }
 
+// checkAppointment refuses an appointment ID that would break the key's field encoding.
+func checkAppointment(appointmentID string) error {
+	if strings.Contains(appointmentID, sep) {
+		return fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
+	}
+	return nil
+}
+
 // run runs a script on the appointment's key and returns its status and consultation.
 func (s *Store) run(ctx context.Context, op string, script *redis.Script, appointmentID string, args ...any) (string, *video.Consultation, error) {
-	if strings.Contains(appointmentID, sep) {
-		return "", nil, fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
+	if err := checkAppointment(appointmentID); err != nil {
+		return "", nil, err
 	}
 	cmd := script.Run(ctx, s.rdb, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)
 	return s.reply(op, cmd.Val(), cmd.Err())
@@ -216,8 +224,8 @@ func (s *Store) AddParticipant(ctx context.Context, appointmentID string, provid
 // takes the ended record's lifetime. The two keys may live in different slots: the pipeline is
 // not a transaction, and the index alone is rewritten on the next write if it fails.
 func (s *Store) runIndexed(ctx context.Context, op string, script *redis.Script, appointmentID, room string, args ...any) (string, *video.Consultation, error) {
-	if strings.Contains(appointmentID, sep) {
-		return "", nil, fmt.Errorf("%w: redisstore: appointment ID contains a control character", video.ErrInvalidArgument)
+	if err := checkAppointment(appointmentID); err != nil {
+		return "", nil, err
 	}
 	pipe := s.rdb.Pipeline()
 	cmd := script.EvalSha(ctx, pipe, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)

@@ -28,8 +28,8 @@ func (e *BadValue) Error() string { return e.Var + ": " + e.Msg }
 // Process fills each spec, a pointer to a struct whose fields carry `envconfig:"NAME"` tags,
 // from the environment. Unset variables leave their fields as they are, so a spec keeps the
 // defaults it starts with; the tags carry no defaults of their own. A value that does not
-// parse is a *BadValue.
-func Process(specs ...any) error {
+// parse is returned as a *BadValue; nil when every value parsed.
+func Process(specs ...any) *BadValue {
 	for _, spec := range specs {
 		if err := envconfig.Process("", spec); err != nil {
 			var pe *envconfig.ParseError
