@@ -165,6 +165,12 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		if err != nil {
 			return nil, s.storeErr(op, err)
 		}
+		if holds(cur, mig) {
+			// The conflicting writer was this move, run twice: a store client that retries a
+			// write whose connection failed after the write was made gets the conflict.
+			s.announce(ctx, c.AppointmentID, mig, slog.LevelWarn, "consultation migrated to another provider", cause)
+			return cur, nil
+		}
 		if !cur.EndedAt.IsZero() {
 			// The room just opened for the move must not outlive the end: close it (best
 			// effort; an empty room also closes by itself).
@@ -175,16 +181,13 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		}
 		return cur, &Error{Op: op, Kind: ErrConflict}
 	}
+	if unsettled(err) {
+		s.settle(c.AppointmentID, mig)
+	}
 	if err != nil {
 		return nil, s.storeErr(op, err)
 	}
-	s.log.LogAttrs(ctx, slog.LevelWarn, "consultation migrated to another provider",
-		slog.String("appointment_id", c.AppointmentID), slog.String("from", string(mig.From)),
-		slog.String("to", string(mig.To)), slog.String("reason", reason), slog.String("error", cause),
-		slog.Int("participants_to_rejoin", len(mig.Participants)))
-	if s.onMigrate != nil {
-		s.onMigrate(ctx, MigrationNotice{AppointmentID: c.AppointmentID, Migration: mig})
-	}
+	s.announce(ctx, c.AppointmentID, mig, slog.LevelWarn, "consultation migrated to another provider", cause)
 	return stored, nil
 }
 

@@ -43,6 +43,10 @@ type HealthReport struct {
 	// OrphanRoomsClosed counts the rooms this replica opened for a new appointment that another
 	// replica pinned first on another provider, and then closed.
 	OrphanRoomsClosed int64 `json:"orphan_rooms_closed"`
+	// UnsettledMigrations counts, now, the moves whose write failed in a way that leaves open
+	// whether the store kept it: the replica reads the record until the store answers and
+	// announces each move it finds stored.
+	UnsettledMigrations int64 `json:"unsettled_migrations"`
 }
 
 // ProviderHealth is one provider's health.
@@ -110,6 +114,7 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 	}
 	r.Current = s.CurrentProvider()
 	r.StoreRepairs = s.storeRepairs.Load()
+	r.UnsettledMigrations = s.settling.Load()
 	r.OrphanRoomsClosed = s.orphansClosed.Load()
 	return r
 }

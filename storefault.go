@@ -54,15 +54,14 @@ func (s *Service) reconcile(ctx context.Context, op string, seen pin, c *Consult
 		c.Migrations = append(c.Migrations, mig)
 		return true, nil
 	})
+	if unsettled(err) && !mig.At.IsZero() {
+		s.settle(c.AppointmentID, mig)
+	}
 	if err != nil || mig.At.IsZero() {
 		return stored, err
 	}
 	s.storeRepairs.Add(1)
-	s.log.LogAttrs(ctx, slog.LevelError, "store fault: the consultation record was lost and pinned anew elsewhere; announcing the move",
-		slog.String("appointment_id", c.AppointmentID), slog.String("from", string(mig.From)), slog.String("to", string(mig.To)))
-	if s.onMigrate != nil {
-		s.onMigrate(ctx, MigrationNotice{AppointmentID: c.AppointmentID, Migration: mig})
-	}
+	s.announce(ctx, c.AppointmentID, mig, slog.LevelError, "store fault: the consultation record was lost and pinned anew elsewhere; announcing the move", "")
 	return stored, nil
 }
 

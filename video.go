@@ -33,10 +33,12 @@ type Service struct {
 	storeRepairs  atomic.Int64 // store faults repaired (storefault.go)
 	orphansClosed atomic.Int64 // rooms opened for a pin another replica won, then closed
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	closed atomic.Bool
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	bgMu     sync.Mutex   // orders a background task's start against Close
+	settling atomic.Int64 // moves whose fate is being read (announce.go)
+	closed   atomic.Bool
 }
 
 // New returns a Service over providers, in priority order: the one cfg.Provider
@@ -152,6 +154,8 @@ func (s *Service) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.bgMu.Lock() // a background task that saw the Service open has been counted in wg
+	s.bgMu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	var errs []error

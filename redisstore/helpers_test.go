@@ -22,10 +22,19 @@ var shared struct {
 	n    atomic.Int64
 }
 
+// quiet drops go-redis's own log lines: the failover tests make it log every refused dial.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
 func TestMain(m *testing.M) {
+	redis.SetLogger(quiet{})
 	code := m.Run()
 	if shared.r != nil {
 		shared.r.Stop()
+	}
+	if sharedCl.c != nil {
+		sharedCl.c.Stop()
 	}
 	os.Exit(code)
 }

@@ -104,3 +104,21 @@ func TestACommittedWriteStandsWhenItsIndexFails(t *testing.T) {
 	require.NoError(t, err, "the next token put the index back")
 	assert.Equal(t, "a1", got.AppointmentID)
 }
+
+// A client that retries a command whose connection failed after the script ran runs the
+// append twice; the same report is recorded once, and a new one still is.
+func TestAnAppendRunTwiceIsRecordedOnce(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	_, _, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "r1", CreatedAt: time.Now()})
+	require.NoError(t, err)
+	issue := video.TechnicalIssue{Category: video.IssueAudio, UserID: "pat", Provider: "openvidu", ReportedAt: time.Now()}
+	for range 2 {
+		_, err = st.AddIssue(ctx, "a1", issue)
+		require.NoError(t, err)
+	}
+	issue.ReportedAt = issue.ReportedAt.Add(time.Millisecond)
+	c, err := st.AddIssue(ctx, "a1", issue)
+	require.NoError(t, err)
+	assert.Len(t, c.Issues, 2, "the repeated append once, the next report too")
+}

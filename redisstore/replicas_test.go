@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,9 +25,33 @@ type replica struct {
 	svc     *video.Service
 	ov, jt  *videotest.Provider
 	notices chan video.MigrationNotice
+	logged  *messageCounter
 }
 
-func newReplica(t *testing.T, st video.Store, tune func(*video.Config)) *replica {
+// messageCounter is a log handler that counts the messages at WARN and above, by text.
+type messageCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *messageCounter) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (m *messageCounter) WithAttrs([]slog.Attr) slog.Handler           { return m }
+func (m *messageCounter) WithGroup(string) slog.Handler                { return m }
+func (m *messageCounter) Handle(_ context.Context, r slog.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.n[r.Message]++
+	return nil
+}
+
+// count returns how often msg was logged.
+func (m *messageCounter) count(msg string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n[msg]
+}
+
+func newReplica(t testing.TB, st video.Store, tune func(*video.Config)) *replica {
 	t.Helper()
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = roomKey
@@ -34,8 +59,8 @@ func newReplica(t *testing.T, st video.Store, tune func(*video.Config)) *replica
 		tune(&cfg)
 	}
 	r := &replica{ov: videotest.NewProvider("openvidu"), jt: videotest.NewProvider("jitsi"),
-		notices: make(chan video.MigrationNotice, 10000)}
-	svc, err := video.New(cfg, []video.Provider{r.ov, r.jt}, video.WithStore(st), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.notices <- n }))
+		notices: make(chan video.MigrationNotice, 10000), logged: &messageCounter{n: map[string]int{}}}
+	svc, err := video.New(cfg, []video.Provider{r.ov, r.jt}, video.WithStore(st), video.WithLogger(slog.New(r.logged)), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { r.notices <- n }))
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	r.svc = svc
@@ -64,6 +89,11 @@ func TestOneRoundTripPerTokenForAKnownAppointment(t *testing.T) {
 // followed as an application would (the listed participants fetch a new token).
 func TestReplicasNeverSplitAnAppointment(t *testing.T) {
 	st, _ := newStore(t)
+	replicasNeverSplit(t, st)
+}
+
+// replicasNeverSplit is TestReplicasNeverSplitAnAppointment on st.
+func replicasNeverSplit(t *testing.T, st video.Store) {
 	fast := func(cfg *video.Config) {
 		cfg.Health.Interval = time.Millisecond
 		cfg.Health.RecoveryProbes = 1

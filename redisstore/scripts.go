@@ -77,13 +77,19 @@ return {'OK', redis.call('HGETALL', KEYS[1])}
 `)
 
 // appendScript sets field ARGV[4] (with the issue sequence number appended when ARGV[3] is
-// "seq") to ARGV[5] on an existing consultation.
+// "seq") to ARGV[5] on an existing consultation. A sequenced append equal to the last one is
+// the same append run again (the client retries a command whose connection failed after the
+// script ran): it is not appended twice.
 var appendScript = redis.NewScript(expire + `
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'NOTFOUND', {}}
 end
 local field = ARGV[4]
 if ARGV[3] == 'seq' then
+  local seq = redis.call('HGET', KEYS[1], 'iseq')
+  if seq and redis.call('HGET', KEYS[1], field .. seq) == ARGV[5] then
+    return {'OK', redis.call('HGETALL', KEYS[1])}
+  end
   field = field .. redis.call('HINCRBY', KEYS[1], 'iseq', 1)
 end
 redis.call('HSET', KEYS[1], field, ARGV[5])

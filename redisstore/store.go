@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -20,6 +21,15 @@ type Options struct {
 	Retention time.Duration
 	// MaxAge keeps any other consultation this long after its last write (default 30 days).
 	MaxAge time.Duration
+	// WaitReplicas, when positive, makes every write but a token's record (pins, moves, starts,
+	// ends, issues, recordings) wait until that many replicas hold it (Redis WAIT, on the
+	// connection that wrote it) before it is acknowledged, so that a master that dies just
+	// after acknowledging a pin does not take it along. Set it to 1 on a cluster or Sentinel
+	// with replicas; leave it 0 on a single node, where WAIT would wait for nothing.
+	WaitReplicas int
+	// WaitTimeout bounds that wait (default 100 ms). A write whose replicas do not answer in
+	// time is still acknowledged (the master holds it) and counted in UnreplicatedWrites.
+	WaitTimeout time.Duration
 }
 
 // Store is a video.Store on Redis. It is safe for concurrent use.
@@ -27,6 +37,9 @@ type Store struct {
 	rdb   redis.UniversalClient
 	opts  Options
 	owned bool
+
+	unreplicated atomic.Int64
+	lag          lagging
 }
 
 var _ video.Store = (*Store)(nil)
@@ -42,6 +55,9 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	}
 	if opts.MaxAge <= 0 {
 		opts.MaxAge = DefaultMaxAge
+	}
+	if opts.WaitTimeout <= 0 {
+		opts.WaitTimeout = DefaultWaitTimeout
 	}
 	return &Store{rdb: rdb, opts: opts}
 }
@@ -75,10 +91,23 @@ func checkAppointment(appointmentID string) error {
 	return nil
 }
 
-// run runs a script on the appointment's key and returns its status and consultation.
+// UnreplicatedWrites counts the writes acknowledged although fewer than WaitReplicas replicas
+// confirmed them within WaitTimeout: a replica is down or lagging, and a failover now could
+// lose them. Watch it when WaitReplicas is set.
+func (s *Store) UnreplicatedWrites() int64 { return s.unreplicated.Load() }
+
+// run runs a script on the appointment's key and returns its status and consultation; with
+// WaitReplicas set, the write waits for the replicas.
 func (s *Store) run(ctx context.Context, op string, script *redis.Script, appointmentID string, args ...any) (string, *video.Consultation, error) {
 	if err := checkAppointment(appointmentID); err != nil {
 		return "", nil, err
+	}
+	if s.opts.WaitReplicas > 0 {
+		cmd, err := s.pipelined(ctx, script, s.key(appointmentID), append(s.ttls(), args...), nil)
+		if err != nil {
+			return "", nil, s.fail(op, err)
+		}
+		return s.reply(op, cmd.Val(), nil)
 	}
 	cmd := script.Run(ctx, s.rdb, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)
 	return s.reply(op, cmd.Val(), cmd.Err())
@@ -87,7 +116,7 @@ func (s *Store) run(ctx context.Context, op string, script *redis.Script, appoin
 // reply turns a script's reply into its status and consultation.
 func (s *Store) reply(op string, val any, err error) (string, *video.Consultation, error) {
 	if err != nil {
-		return "", nil, fmt.Errorf("redisstore: %s: %w", op, err)
+		return "", nil, s.fail(op, err)
 	}
 	res, ok := val.([]any)
 	if !ok {
@@ -127,7 +156,7 @@ func result(status string, c *video.Consultation) (*video.Consultation, error) {
 func (s *Store) Get(ctx context.Context, appointmentID string) (*video.Consultation, error) {
 	m, err := s.rdb.HGetAll(ctx, s.key(appointmentID)).Result()
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: Get: %w", err)
+		return nil, s.fail("Get", err)
 	}
 	if len(m) == 0 {
 		return nil, video.ErrNotFound
@@ -146,7 +175,7 @@ func (s *Store) GetByRoom(ctx context.Context, room string) (*video.Consultation
 		return nil, video.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: GetByRoom: %w", err)
+		return nil, s.fail("GetByRoom", err)
 	}
 	return s.Get(ctx, id)
 }
@@ -158,7 +187,7 @@ func (s *Store) index(ctx context.Context, c *video.Consultation) error {
 		ttl = s.opts.Retention
 	}
 	if err := s.rdb.Set(ctx, s.roomKey(c.Room), c.AppointmentID, ttl).Err(); err != nil {
-		return fmt.Errorf("redisstore: indexing the room: %w", err)
+		return s.fail("indexing the room", err)
 	}
 	return nil
 }
@@ -222,25 +251,37 @@ func (s *Store) AddParticipant(ctx context.Context, appointmentID string, provid
 // never expires before the record (webhooks find a consultation as long as it lives) and a lost
 // index is put back by the next write. When the script finds the consultation ended, the index
 // takes the ended record's lifetime. The two keys may live in different slots: the pipeline is
-// not a transaction, and the index alone is rewritten on the next write if it fails.
+// not a transaction, and the index alone is rewritten on the next write if it fails. When
+// writes wait for replicas on a cluster, the script and its WAIT go to the record's master and
+// the index follows in a second round trip.
 func (s *Store) runIndexed(ctx context.Context, op string, script *redis.Script, appointmentID, room string, args ...any) (string, *video.Consultation, error) {
 	if err := checkAppointment(appointmentID); err != nil {
 		return "", nil, err
 	}
-	pipe := s.rdb.Pipeline()
-	cmd := script.EvalSha(ctx, pipe, []string{s.key(appointmentID)}, append(s.ttls(), args...)...)
-	pipe.Set(ctx, s.roomKey(room), appointmentID, s.opts.MaxAge)
-	_, _ = pipe.Exec(ctx)
-	var status string
-	var c *video.Consultation
-	var err error
-	if err = cmd.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		status, c, err = s.run(ctx, op, script, appointmentID, args...) // loads the script: once per server
-	} else {
-		status, c, err = s.reply(op, cmd.Val(), err)
+	// On a cluster with waits the script goes to its master's connection alone; the index, in
+	// another slot, is written beside it, at the same time.
+	var indexDone chan struct{}
+	if _, cluster := s.rdb.(*redis.ClusterClient); cluster && s.opts.WaitReplicas > 0 {
+		indexDone = make(chan struct{})
+		go func() {
+			defer close(indexDone)
+			_ = s.rdb.Set(ctx, s.roomKey(room), appointmentID, s.opts.MaxAge).Err() // repaired by the next write
+		}()
 	}
-	if err == nil && c != nil && (status == "ENDED" || cmd.Err() != nil) {
-		err = s.index(ctx, c)
+	cmd, err := s.pipelined(ctx, script, s.key(appointmentID), append(s.ttls(), args...), func(pipe redis.Pipeliner, onNode bool) {
+		if !onNode {
+			pipe.Set(ctx, s.roomKey(room), appointmentID, s.opts.MaxAge)
+		}
+	})
+	if indexDone != nil {
+		<-indexDone
+	}
+	if err != nil {
+		return "", nil, s.fail(op, err)
+	}
+	status, c, err := s.reply(op, cmd.Val(), nil)
+	if err == nil && c != nil && status == "ENDED" {
+		_ = s.index(ctx, c) // the record is committed: a failed index is repaired by the next write
 	}
 	return status, c, err
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command. On a fresh machine it first installs what the tests need
-# (livekit-server from the Go module proxy, redis-server from Debian's packages), then checks
+# (livekit-server from the Go module proxy, redis-server and redis-cli from Debian's packages), then checks
 # formatting and vet, and runs every test with -race. The tests start and stop their own
 # servers on 127.0.0.1. Under CI (CI=true) a test that cannot find a server fails instead of
 # skipping. Extra arguments go to `go test`.
@@ -28,14 +28,23 @@ fi
 export LIVEKIT_SERVER_BIN
 "$LIVEKIT_SERVER_BIN" --version
 
-echo "== redis-server"
+echo "== redis-server and redis-cli (a single node, a Sentinel and a six-node cluster)"
+missing_pkgs=""
 if [ -z "${REDIS_SERVER_BIN:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
-  echo "installing redis-server from Debian's packages"
+  missing_pkgs="redis-server"
+fi
+if [ -z "${REDIS_CLI_BIN:-}" ] && ! command -v redis-cli >/dev/null 2>&1; then
+  missing_pkgs="$missing_pkgs redis-tools"
+fi
+if [ -n "$missing_pkgs" ]; then
+  echo "installing$missing_pkgs from Debian's packages"
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  # shellcheck disable=SC2086 # a list of packages
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing_pkgs >/dev/null
 fi
 "${REDIS_SERVER_BIN:-redis-server}" --version
+"${REDIS_CLI_BIN:-redis-cli}" --version
 
 echo "== gofmt"
 unformatted=$(gofmt -l . | grep -v '^vendor/' || true)

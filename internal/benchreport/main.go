@@ -26,6 +26,12 @@ import (
 	"time"
 )
 
+// The Redis section's sizes: iterations of each store benchmark, runs of each failover.
+const (
+	storeN       = 3000
+	failoverRuns = 3
+)
+
 func main() {
 	out := flag.String("o", "BENCHMARKS.md", "where to write the report; - for standard output")
 	tokenN := flag.Int("token-n", 20000, "iterations of each token benchmark")
@@ -38,16 +44,25 @@ func main() {
 }
 
 func run(out string, tokenN, faultN int) error {
-	tokens, cpu, err := bench("BenchmarkToken$", tokenN, 5)
+	tokens, cpu, err := bench("./internal/faultlab", "BenchmarkToken$", tokenN, 5)
 	if err != nil {
 		return err
 	}
-	faults, _, err := bench("BenchmarkFailover$", faultN, 1)
+	faults, _, err := bench("./internal/faultlab", "BenchmarkFailover$", faultN, 1)
+	if err != nil {
+		return err
+	}
+	stores, _, err := bench("./redisstore", "BenchmarkRedisStore$", storeN, 5)
+	if err != nil {
+		return err
+	}
+	failovers, err := benchRuns("./redisstore", "BenchmarkClusterFailover$", 1, failoverRuns)
 	if err != nil {
 		return err
 	}
 	var b bytes.Buffer
 	write(&b, cpu, tokenN, faultN, tokens, faults)
+	writeRedis(&b, stores, failovers)
 	if out == "-" {
 		_, err = os.Stdout.Write(b.Bytes())
 		return err
@@ -61,17 +76,37 @@ type result struct {
 	values map[string]float64
 }
 
-// bench runs the lab's benchmarks matching pattern, n iterations each, count times, and
+// bench runs the benchmarks of pkg matching pattern, n iterations each, count times, and
 // parses them; of several runs of one benchmark it keeps the median by ns/op.
-func bench(pattern string, n, count int) (map[string]result, string, error) {
+func bench(pkg, pattern string, n, count int) (map[string]result, string, error) {
+	runs, cpu, err := runBench(pkg, pattern, n, count)
+	if err != nil {
+		return nil, "", err
+	}
+	results := map[string]result{}
+	for name, rs := range runs {
+		slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.values["ns/op"], b.values["ns/op"]) })
+		results[name] = rs[len(rs)/2]
+	}
+	return results, cpu, nil
+}
+
+// benchRuns is bench keeping every run, in order.
+func benchRuns(pkg, pattern string, n, count int) (map[string][]result, error) {
+	runs, _, err := runBench(pkg, pattern, n, count)
+	return runs, err
+}
+
+// runBench runs `go test -bench` and parses every result line by benchmark name.
+func runBench(pkg, pattern string, n, count int) (map[string][]result, string, error) {
 	cmd := exec.Command("go", "test", "-run", "^$", "-bench", pattern, "-benchtime", strconv.Itoa(n)+"x",
-		"-count", strconv.Itoa(count), "-timeout", "60m", "./internal/faultlab")
+		"-count", strconv.Itoa(count), "-timeout", "60m", pkg)
 	cmd.Env = append(os.Environ(), "VIDEO_TEST_REQUIRE_SERVERS=1")
 	var stdout bytes.Buffer
 	cmd.Stdout = io.MultiWriter(&stdout, os.Stderr)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		return nil, "", fmt.Errorf("go test -bench %s: %w", pattern, err)
+		return nil, "", fmt.Errorf("go test -bench %s %s: %w", pattern, pkg, err)
 	}
 	runs := map[string][]result{}
 	cpu := ""
@@ -98,12 +133,7 @@ func bench(pattern string, n, count int) (map[string]result, string, error) {
 		}
 		runs[name] = append(runs[name], r)
 	}
-	results := map[string]result{}
-	for name, rs := range runs {
-		slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.values["ns/op"], b.values["ns/op"]) })
-		results[name] = rs[len(rs)/2]
-	}
-	return results, cpu, nil
+	return runs, cpu, nil
 }
 
 func goVersion() string {

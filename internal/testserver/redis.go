@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -36,12 +37,26 @@ type Redis struct {
 // PATH), or skips tb (fails it under RequireServers) saying how to install it.
 func RedisBinaryOrSkip(tb testing.TB) string {
 	tb.Helper()
-	if p := os.Getenv("REDIS_SERVER_BIN"); p != "" {
+	return toolOrSkip(tb, "REDIS_SERVER_BIN", "redis-server", "redis-server")
+}
+
+// RedisCLIOrSkip returns the redis-cli binary ($REDIS_CLI_BIN or redis-cli on PATH), or skips
+// tb (fails it under RequireServers) saying how to install it.
+func RedisCLIOrSkip(tb testing.TB) string {
+	tb.Helper()
+	return toolOrSkip(tb, "REDIS_CLI_BIN", "redis-cli", "redis-tools")
+}
+
+// toolOrSkip returns $env or name on PATH, or skips tb (fails it under RequireServers) saying
+// which Debian package has it.
+func toolOrSkip(tb testing.TB, env, name, pkg string) string {
+	tb.Helper()
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
-	p, err := exec.LookPath("redis-server")
+	p, err := exec.LookPath(name)
 	if err != nil {
-		missing(tb, "redis-server", "apt-get update && apt-get install -y redis-server (or set REDIS_SERVER_BIN)")
+		missing(tb, name, "apt-get update && apt-get install -y "+pkg+" (or set "+env+")")
 	}
 	return p
 }
@@ -77,16 +92,21 @@ func NewRedis(bin, dir string, opts RedisOptions) (*Redis, error) {
 	if err != nil {
 		return nil, err
 	}
-	port := strconv.Itoa(ports[0])
-	args := []string{"--bind", "127.0.0.1", "--port", port, "--protected-mode", "yes", "--dir", dir,
+	return newRedisOn(bin, dir, ports[0], opts)
+}
+
+// newRedisOn prepares a loopback-only redis-server on port in dir, with extra arguments.
+func newRedisOn(bin, dir string, port int, opts RedisOptions, extra ...string) (*Redis, error) {
+	p := strconv.Itoa(port)
+	args := []string{"--bind", "127.0.0.1", "--port", p, "--protected-mode", "yes", "--dir", dir,
 		"--save", "", "--daemonize", "no", "--logfile", ""}
 	if opts.AppendOnly {
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	} else {
 		args = append(args, "--appendonly", "no")
 	}
-	addr := "127.0.0.1:" + port
-	return &Redis{Addr: addr, URL: "redis://" + addr + "/0", bin: bin, dir: dir, args: args}, nil
+	addr := "127.0.0.1:" + p
+	return &Redis{Addr: addr, URL: "redis://" + addr + "/0", bin: bin, dir: dir, args: append(args, extra...)}, nil
 }
 
 // Start runs the server and waits until it answers PING.
@@ -149,4 +169,25 @@ func ping(addr string) bool {
 	buf := make([]byte, 7)
 	n, _ := c.Read(buf)
 	return string(buf[:n]) == "+PONG\r\n"
+}
+
+// Freeze stops the server's process (SIGSTOP) without closing its connections, as a stalled
+// machine would; Thaw resumes it.
+func (r *Redis) Freeze() { r.signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server.
+func (r *Redis) Thaw() { r.signal(syscall.SIGCONT) }
+
+func (r *Redis) signal(sig syscall.Signal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.proc != nil && !r.proc.exited() {
+		_ = syscall.Kill(-r.proc.cmd.Process.Pid, sig)
+	}
+}
+
+// Log returns what the server logged, for a failing test's message.
+func (r *Redis) Log() string {
+	b, _ := os.ReadFile(filepath.Join(r.dir, "redis.log"))
+	return string(b)
 }

@@ -1,0 +1,130 @@
+package redisstore_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/stretchr/testify/require"
+	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/testserver"
+	"github.com/teleconsult/video/redisstore"
+	"github.com/teleconsult/video/videotest"
+)
+
+// One Redis Cluster (three masters, three replicas) serves the tests that do not break it.
+var sharedCl struct {
+	once sync.Once
+	c    *testserver.RedisCluster
+	err  error
+}
+
+func sharedCluster(t testing.TB) *testserver.RedisCluster {
+	t.Helper()
+	bin, cli := testserver.RedisBinaryOrSkip(t), testserver.RedisCLIOrSkip(t)
+	sharedCl.once.Do(func() {
+		dir, err := os.MkdirTemp("", "redis-cluster-test-")
+		if err != nil {
+			sharedCl.err = err
+			return
+		}
+		sharedCl.c, sharedCl.err = testserver.LaunchRedisCluster(bin, cli, dir, testserver.ClusterOptions{})
+	})
+	require.NoError(t, sharedCl.err)
+	return sharedCl.c
+}
+
+// openCluster opens a Store on cl as the environment would (REDIS_URL=redis+cluster://…),
+// under a fresh prefix, closed when t ends.
+func openCluster(t testing.TB, cl *testserver.RedisCluster, tune func(*redisstore.Config)) *redisstore.Store {
+	t.Helper()
+	cfg := redisstore.DefaultConfig()
+	cfg.URL = video.Secret(cl.URL)
+	cfg.Prefix = "t" + strconv.FormatInt(shared.n.Add(1), 10) + ":"
+	if tune != nil {
+		tune(&cfg)
+	}
+	st, err := redisstore.Open(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestStoreConformsOnACluster(t *testing.T) {
+	cl := sharedCluster(t)
+	videotest.RunStoreTests(t, func(t *testing.T) video.Store { return openCluster(t, cl, nil) })
+}
+
+func TestRacesOnACluster(t *testing.T) {
+	cl := sharedCluster(t)
+	videotest.RunRaceTests(t, func(t *testing.T) video.Store { return openCluster(t, cl, nil) })
+}
+
+func TestReplicasNeverSplitAnAppointmentOnACluster(t *testing.T) {
+	replicasNeverSplit(t, openCluster(t, sharedCluster(t), nil))
+}
+
+// TestAPinWaitsForAReplica: on a cluster a pin is acknowledged once the replica of its master
+// holds it; with that replica frozen, the pin is still acknowledged after WaitTimeout, and
+// counted as unreplicated.
+func TestAPinWaitsForAReplica(t *testing.T) {
+	cl := sharedCluster(t)
+	prefix := "wait" + strconv.FormatInt(shared.n.Add(1), 10) + ":"
+	st := openCluster(t, cl, func(c *redisstore.Config) { c.Prefix = prefix })
+	key := func(id string) string { return prefix + "c:{" + id + "}" }
+	ctx := context.Background()
+	_, created, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "r1", CreatedAt: time.Now()})
+	require.NoError(t, err)
+	require.True(t, created)
+	assert.Zero(t, st.UnreplicatedWrites())
+
+	_, replica := ownersOf(t, cl, key("a1"))
+	rc := redis.NewClient(&redis.Options{Addr: replica.Addr, OnConnect: func(ctx context.Context, cn *redis.Conn) error {
+		return cn.ReadOnly(ctx).Err()
+	}})
+	defer rc.Close()
+	v, err := rc.HGet(ctx, key("a1"), "v").Result()
+	require.NoError(t, err, "the replica holds the pin once it is acknowledged")
+	assert.Equal(t, "1", v)
+
+	_, replica = ownersOf(t, cl, key("a2"))
+	replica.Freeze()
+	_, created, err = st.Create(ctx, &video.Consultation{AppointmentID: "a2", Provider: "openvidu", Room: "r2", CreatedAt: time.Now()})
+	replica.Thaw()
+	require.NoError(t, err, "a lagging replica does not block pins")
+	assert.True(t, created)
+	assert.Equal(t, int64(1), st.UnreplicatedWrites())
+}
+
+// ownersOf returns the master serving key's slot and its replica.
+func ownersOf(t *testing.T, cl *testserver.RedisCluster, key string) (master, replica *testserver.Redis) {
+	t.Helper()
+	layout, err := testserver.Layout(cl.Nodes[0].Addr)
+	require.NoError(t, err)
+	s, err := testserver.Command(cl.Nodes[0].Addr, "CLUSTER", "KEYSLOT", key)
+	require.NoError(t, err)
+	slot, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	byAddr := map[string]*testserver.Redis{}
+	for _, n := range cl.Nodes {
+		byAddr[n.Addr] = n
+	}
+	for _, m := range layout {
+		if !m.Master || !serves(m, slot) {
+			continue
+		}
+		for _, r := range layout {
+			if r.MasterID == m.ID {
+				return byAddr[m.Addr], byAddr[r.Addr]
+			}
+		}
+	}
+	t.Fatalf("no master with a replica serves slot %d", slot)
+	return nil, nil
+}

@@ -1,0 +1,148 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redirectAttempts bounds how often a write follows a slot that moved (MOVED, ASK, or a master
+// that became a replica) or loads its script before giving up.
+const redirectAttempts = 3
+
+// lagPause is how long a master whose replicas missed a WAIT is not waited on again: a replica
+// that is down must not add WaitTimeout to every write.
+const lagPause = time.Second
+
+// errUnreplicated is a write that ran but whose replication is unknown: the master failed
+// while waiting for its replicas. The write may survive a failover or not.
+var errUnreplicated = errors.New("the write was made but its replication is unknown")
+
+// lagging remembers, per master, until when it is not waited on.
+type lagging struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+func (l *lagging) paused(addr string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return now.Before(l.until[addr])
+}
+
+func (l *lagging) pause(addr string, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.until == nil {
+		l.until = map[string]time.Time{}
+	}
+	l.until[addr] = until
+}
+
+// pipelined runs script on key, with the commands extra adds after it, in one round trip, and
+// returns the script's reply. With WaitReplicas set, it runs them on the connection of key's
+// master followed by WAIT, so that WAIT counts the replicas holding these writes (extra then
+// gets onNode true: only commands on key's slot may go there). A slot that moved meanwhile (the
+// script was refused, so nothing was written) is looked up again, and a script the server does
+// not have is loaded.
+func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string, argv []any, extra func(pipe redis.Pipeliner, onNode bool)) (*redis.Cmd, error) {
+	var cmd *redis.Cmd
+	for attempt := range redirectAttempts {
+		if attempt > 0 {
+			if err := sleep(ctx, time.Duration(attempt-1)*50*time.Millisecond); err != nil {
+				return nil, err
+			}
+		}
+		target, addr, err := s.master(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		onNode := target != redis.Cmdable(s.rdb)
+		pipe := target.Pipeline()
+		cmd = script.EvalSha(ctx, pipe, []string{key}, argv...)
+		if extra != nil {
+			extra(pipe, onNode)
+		}
+		var wait *redis.Cmd
+		if s.opts.WaitReplicas > 0 && !s.lag.paused(addr, time.Now()) {
+			wait = pipe.Do(ctx, "wait", s.opts.WaitReplicas, max(s.opts.WaitTimeout.Milliseconds(), 1)) // 0 waits forever
+		}
+		_, _ = pipe.Exec(ctx)
+		err = cmd.Err()
+		switch {
+		case err != nil && redis.HasErrorPrefix(err, "NOSCRIPT"):
+			if err := script.Load(ctx, target).Err(); err != nil {
+				return nil, err
+			}
+			continue
+		case err != nil && moved(err):
+			s.reload()
+			continue
+		case err != nil || wait == nil:
+			return cmd, err
+		}
+		n, werr := wait.Int64()
+		if werr != nil {
+			return cmd, fmt.Errorf("%w: %w", errUnreplicated, werr)
+		}
+		if n < int64(s.opts.WaitReplicas) {
+			s.unreplicated.Add(1)
+			s.lag.pause(addr, time.Now().Add(lagPause))
+		}
+		return cmd, nil
+	}
+	return cmd, cmd.Err()
+}
+
+// master returns where a write on key goes: with WaitReplicas set on a cluster, the client of
+// the key's master and its address; otherwise the Store's client.
+func (s *Store) master(ctx context.Context, key string) (redis.Cmdable, string, error) {
+	cc, ok := s.rdb.(*redis.ClusterClient)
+	if !ok || s.opts.WaitReplicas <= 0 {
+		return s.rdb, "", nil
+	}
+	node, err := cc.MasterForKey(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	return node, node.Options().Addr, nil
+}
+
+// moved reports whether the server refused a command because its slot is served elsewhere.
+func moved(err error) bool {
+	return redis.HasErrorPrefix(err, "MOVED") || redis.HasErrorPrefix(err, "ASK") ||
+		redis.HasErrorPrefix(err, "READONLY") || redis.HasErrorPrefix(err, "CLUSTERDOWN")
+}
+
+// fail wraps a client error for op and, on a cluster, has the client re-read the layout: an
+// error may mean a master died and its replica took over, which the client otherwise learns
+// only from a redirect or its periodic reload.
+func (s *Store) fail(op string, err error) error {
+	if !errors.Is(err, redis.Nil) {
+		s.reload()
+	}
+	return fmt.Errorf("redisstore: %s: %w", op, err)
+}
+
+// reload asks a cluster client to re-read the layout; go-redis runs one reload at a time.
+func (s *Store) reload() {
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		cc.ReloadState(context.Background())
+	}
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
