@@ -49,6 +49,7 @@ func writeRedis(w io.Writer, stores map[string]result, failovers map[string][]re
 				v["settled-moves"], v["lost"], v["lost-moves"], v["unnotified"], v["splits"])
 		}
 	}
-	p("\nThe errors are `ErrStore`, for the consultations on the dead master's slots, until the promotion. ")
+	p("\nThe errors fall in the failover window (*late* counts any after it): `ErrStore` for the consultations on the ")
+	p("dead master's slots, and a few provider calls that timed out while their request waited on it. ")
 	p("Reproduce with `go run ./internal/benchreport`.\n")
 }
