@@ -163,6 +163,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 	if errors.Is(err, ErrConflict) {
 		cur, err := s.store.Get(ctx, c.AppointmentID)
 		if err != nil {
+			s.settle(c.AppointmentID, mig) // the conflict may have been this move, run twice
 			return nil, s.storeErr(op, err)
 		}
 		if holds(cur, mig) {

@@ -147,3 +147,63 @@ func TestAMoveRunTwiceByTheStoreClientIsAnnouncedOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, c.Migrations, 1)
 }
+
+// TestARepairRunTwiceByTheStoreClientIsAnnounced: the move a store-fault repair records (a
+// record pinned anew elsewhere) is run twice by the store's client; the retry's conflict finds
+// the repair's own move, which is announced.
+func TestARepairRunTwiceByTheStoreClientIsAnnounced(t *testing.T) {
+	st := &retriedMove{MemoryStore: video.NewMemoryStore()}
+	r := newRig(t, testConfig(), video.WithStore(st))
+	r.token(t, "a1", "doc", video.RoleDoctor) // this replica saw a1 pinned to openvidu
+	st.MemoryStore = video.NewMemoryStore()   // the store loses the record
+	c, _, err := st.Create(context.Background(), &video.Consultation{AppointmentID: "a1", Provider: jtName, Room: "elsewhere", CreatedAt: time.Now()})
+	require.NoError(t, err)
+	require.Equal(t, jtName, c.Provider, "another replica pinned it anew, elsewhere")
+	st.armed.Store(true)
+	pat := r.token(t, "a1", "pat", video.RolePatient)
+	assert.Equal(t, jtName, pat.Provider)
+	require.Equal(t, int64(1), r.migrated.Load(), "the repair's move is announced although its write came back as a conflict")
+	cur, err := r.svc.ConsultationStatus(context.Background(), "a1")
+	require.NoError(t, err)
+	assert.Len(t, cur.Migrations, 1)
+}
+
+// TestAMoveRunTwiceThenUnreadableIsSettled: the move is run twice, and reading it back after
+// the conflict fails: its fate is learned in the background, and it is announced.
+func TestAMoveRunTwiceThenUnreadableIsSettled(t *testing.T) {
+	st := &retriedMove{MemoryStore: video.NewMemoryStore()}
+	both := &twiceThenDown{retriedMove: st}
+	r := newRig(t, testConfig(), video.WithStore(both))
+	r.token(t, "a1", "doc", video.RoleDoctor)
+	r.ov.SetHealthy(false)
+	r.refresh(t)
+	st.armed.Store(true)
+	both.failGetAfterMove = true
+	_, err := r.svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.ErrorIs(t, err, video.ErrStore)
+	settled(t, r)
+	assert.Equal(t, int64(1), r.migrated.Load(), "the stored move is announced once the store answers")
+}
+
+// twiceThenDown runs the next move twice, then fails the next read.
+type twiceThenDown struct {
+	*retriedMove
+	failGetAfterMove bool
+	failNext         atomic.Bool
+}
+
+func (s *twiceThenDown) Update(ctx context.Context, c *video.Consultation) (*video.Consultation, error) {
+	armed := len(c.Migrations) > 0 && s.armed.Load()
+	out, err := s.retriedMove.Update(ctx, c)
+	if armed && s.failGetAfterMove {
+		s.failNext.Store(true)
+	}
+	return out, err
+}
+
+func (s *twiceThenDown) Get(ctx context.Context, id string) (*video.Consultation, error) {
+	if s.failNext.Swap(false) {
+		return nil, errors.New("dial tcp 127.0.0.1:6379: connect: connection refused")
+	}
+	return s.retriedMove.Get(ctx, id)
+}

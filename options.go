@@ -27,8 +27,10 @@ func WithStore(st Store) Option { return func(o *options) { o.store = st } }
 
 // WithOnMigrate calls fn after an appointment was re-pinned to another provider because its
 // provider went down, so the application can tell the participants listed in the notice to
-// fetch a new token and rejoin. fn runs on the caller's goroutine, once per migration, on
-// the replica that made it; keep it quick (queue a notification).
+// fetch a new token and rejoin. fn runs once per migration, on the replica that made it:
+// usually on the caller's goroutine; for a move whose write failed but was stored (see
+// announce.go) on a background goroutine, with a context that Close cancels, and Close waits
+// for it. Keep it quick (queue a notification), and never call Close from it.
 func WithOnMigrate(fn func(ctx context.Context, n MigrationNotice)) Option {
 	return func(o *options) { o.onMigrate = fn }
 }

@@ -43,14 +43,21 @@ func (s *Service) reconcile(ctx context.Context, op string, seen pin, c *Consult
 	if c.Provider == seen.provider && c.Room == seen.room || movedFrom(c, seen) {
 		return c, nil
 	}
-	var mig Migration
+	var mig, tried Migration
 	stored, err := s.mutate(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) {
+		if !tried.At.IsZero() && holds(c, tried) {
+			// The conflicting write was this one, run twice by a store client that retried it:
+			// it is stored, and still to be announced.
+			mig = tried
+			return false, nil
+		}
 		mig = Migration{} // a retry that finds the move recorded by someone else announces nothing
 		if c.Provider == seen.provider && c.Room == seen.room || movedFrom(c, seen) {
 			return false, nil
 		}
 		mig = Migration{From: seen.provider, FromRoom: seen.room, To: c.Provider, ToRoom: c.Room,
 			Reason: "store fault: the record was lost and the appointment pinned anew", At: s.now()}
+		tried = mig
 		c.Migrations = append(c.Migrations, mig)
 		return true, nil
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,4 +128,57 @@ func ownersOf(t *testing.T, cl *testserver.RedisCluster, key string) (master, re
 	}
 	t.Fatalf("no master with a replica serves slot %d", slot)
 	return nil, nil
+}
+
+// TestWritesFollowASlotBeingResharded moves the slot of a consultation to another master while
+// writes wait for replicas: during the move (the key answers ASK from its old master) and after
+// it (MOVED), every write succeeds, and the one that could not wait on its new master's
+// connection is counted as unreplicated.
+func TestWritesFollowASlotBeingResharded(t *testing.T) {
+	cl := testserver.StartRedisCluster(t, testserver.ClusterOptions{})
+	st := openCluster(t, cl, func(c *redisstore.Config) { c.Prefix = "reshard:" })
+	ctx := context.Background()
+	_, _, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "r1", CreatedAt: time.Now()})
+	require.NoError(t, err)
+	key := "reshard:c:{a1}"
+	src, _ := ownersOf(t, cl, key)
+	layout, err := testserver.Layout(src.Addr)
+	require.NoError(t, err)
+	var srcID, dstID, dstAddr string
+	for _, n := range layout {
+		switch {
+		case n.Addr == src.Addr:
+			srcID = n.ID
+		case n.Master && dstID == "":
+			dstID, dstAddr = n.ID, n.Addr
+		}
+	}
+	slot, err := testserver.Command(src.Addr, "CLUSTER", "KEYSLOT", key)
+	require.NoError(t, err)
+	run := func(addr string, args ...string) {
+		t.Helper()
+		_, err := testserver.Command(addr, args...)
+		require.NoError(t, err, "%v", args)
+	}
+	run(dstAddr, "CLUSTER", "SETSLOT", slot, "IMPORTING", srcID)
+	run(src.Addr, "CLUSTER", "SETSLOT", slot, "MIGRATING", dstID)
+	host, port, _ := strings.Cut(dstAddr, ":")
+	run(src.Addr, "MIGRATE", host, port, key, "0", "5000")
+
+	issue := video.TechnicalIssue{Category: video.IssueAudio, UserID: "pat", ReportedAt: time.Now()}
+	_, err = st.AddIssue(ctx, "a1", issue)
+	require.NoError(t, err, "a write to a key already moved, while its slot is migrating (ASK)")
+	assert.Equal(t, int64(1), st.UnreplicatedWrites(), "written through the cluster client, without a wait")
+
+	for _, n := range layout {
+		if n.Master {
+			run(n.Addr, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+		}
+	}
+	issue.ReportedAt = issue.ReportedAt.Add(time.Second)
+	c, err := st.AddIssue(ctx, "a1", issue)
+	require.NoError(t, err, "the first write after the move (MOVED)")
+	assert.Len(t, c.Issues, 2)
+	assert.LessOrEqual(t, st.UnreplicatedWrites(), int64(2))
+	t.Logf("unreplicated writes: %d", st.UnreplicatedWrites())
 }

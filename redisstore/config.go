@@ -146,7 +146,7 @@ func Open(cfg Config) (*Store, error) {
 			opts.WaitReplicas = 1
 		}
 	}
-	s := New(u.client(), opts)
+	s := New(u.client(opts.WaitReplicas > 0), opts)
 	s.owned = true
 	return s, nil
 }

@@ -122,6 +122,12 @@ func TestURLErrorsNeverQuoteThePassword(t *testing.T) {
 		":s3cret-pass@127.0.0.1",
 		"redis://:s3cret-pass@127.0.0.1:6379/0\x7f",
 		"redis://:s3cret%zz-pass@127.0.0.1:6379/0",
+		"redis://:s3cret/9xQ+zP@redis.internal:6379/0",
+		"redis+sentinel://:s3cret#77ab@s1:26379?master_name=m",
+		"redis://:s3cret?x@r:6379",
+		"redis://:ab%G1s3cret@r:6379",
+		"redis://user:s3cret@host:6379/s3cret",
+		"redis+cluster://:pass@h:1?dial_timeout=s3cret",
 	} {
 		setEnv(t, map[string]string{"REDIS_URL": url})
 		_, err := redisstore.LoadConfig()

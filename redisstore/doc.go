@@ -8,8 +8,9 @@
 // redis:// for a single node, redis+cluster:// for a cluster, redis+sentinel:// for Sentinel.
 // Each consultation is one hash whose key carries the appointment ID as its hash tag, so every
 // decision (a pin, a move, an end, an append) is one script on one key in one slot. Room names
-// are indexed by a second key, in the room's slot: it is written after the record, with every
-// write that refreshes the record's lifetime, and a failure to write it never fails a committed
+// are indexed by a second key, in the room's slot: it is written after the record, or beside a
+// token's record, with every write that refreshes the record's lifetime, and a failure to write
+// it never fails a committed
 // write (the next write puts it back), so the index's shard being down never blocks or splits
 // an appointment; webhooks for a room whose index is missing are acknowledged and ignored until
 // it is back.

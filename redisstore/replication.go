@@ -10,9 +10,13 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// redirectAttempts bounds how often a write follows a slot that moved (MOVED, ASK, or a master
-// that became a replica) or loads its script before giving up.
-const redirectAttempts = 3
+// redirectAttempts bounds how often a write looks up a slot that moved (MOVED, or a master that
+// became a replica) or loads its script; redirectBackoff is the wait before the second look,
+// growing with each.
+const (
+	redirectAttempts = 4
+	redirectBackoff  = 150 * time.Millisecond
+)
 
 // lagPause is how long a master whose replicas missed a WAIT is not waited on again: a replica
 // that is down must not add WaitTimeout to every write.
@@ -47,13 +51,15 @@ func (l *lagging) pause(addr string, until time.Time) {
 // returns the script's reply. With WaitReplicas set, it runs them on the connection of key's
 // master followed by WAIT, so that WAIT counts the replicas holding these writes (extra then
 // gets onNode true: only commands on key's slot may go there). A slot that moved meanwhile (the
-// script was refused, so nothing was written) is looked up again, and a script the server does
-// not have is loaded.
+// script was refused, so nothing was written) is looked up again after the layout is re-read;
+// a slot still moving (ASK, during resharding) or that keeps moving is written through the
+// cluster client, which follows redirects, without a wait, and counted as unreplicated. A
+// script the server does not have is loaded.
 func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string, argv []any, extra func(pipe redis.Pipeliner, onNode bool)) (*redis.Cmd, error) {
-	var cmd *redis.Cmd
 	for attempt := range redirectAttempts {
 		if attempt > 0 {
-			if err := sleep(ctx, time.Duration(attempt-1)*50*time.Millisecond); err != nil {
+			// go-redis re-reads a layout at most every 200 ms: wait past it before looking again.
+			if err := sleep(ctx, time.Duration(attempt)*redirectBackoff); err != nil {
 				return nil, err
 			}
 		}
@@ -63,12 +69,17 @@ func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string,
 		}
 		onNode := target != redis.Cmdable(s.rdb)
 		pipe := target.Pipeline()
-		cmd = script.EvalSha(ctx, pipe, []string{key}, argv...)
+		cmd := script.EvalSha(ctx, pipe, []string{key}, argv...)
 		if extra != nil {
 			extra(pipe, onNode)
 		}
 		var wait *redis.Cmd
-		if s.opts.WaitReplicas > 0 && !s.lag.paused(addr, time.Now()) {
+		paused := false
+		switch {
+		case s.opts.WaitReplicas <= 0:
+		case s.lag.paused(addr, time.Now()):
+			paused = true // its master's replicas missed a wait just now
+		default:
 			wait = pipe.Do(ctx, "wait", s.opts.WaitReplicas, max(s.opts.WaitTimeout.Milliseconds(), 1)) // 0 waits forever
 		}
 		_, _ = pipe.Exec(ctx)
@@ -79,10 +90,15 @@ func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string,
 				return nil, err
 			}
 			continue
+		case err != nil && onNode && redis.HasErrorPrefix(err, "ASK"):
+			return s.unwaited(ctx, script, key, argv, extra)
 		case err != nil && moved(err):
 			s.reload()
 			continue
 		case err != nil || wait == nil:
+			if err == nil && paused {
+				s.unreplicated.Add(1)
+			}
 			return cmd, err
 		}
 		n, werr := wait.Int64()
@@ -95,6 +111,22 @@ func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string,
 		}
 		return cmd, nil
 	}
+	if _, ok := s.rdb.(*redis.ClusterClient); ok && s.opts.WaitReplicas > 0 {
+		return s.unwaited(ctx, script, key, argv, extra)
+	}
+	return nil, errors.New("the slot kept moving")
+}
+
+// unwaited runs the write through the cluster client, which follows MOVED and ASK, without a
+// wait (WAIT must share the write's connection), and counts it as unreplicated.
+func (s *Store) unwaited(ctx context.Context, script *redis.Script, key string, argv []any, extra func(pipe redis.Pipeliner, onNode bool)) (*redis.Cmd, error) {
+	s.unreplicated.Add(1)
+	pipe := s.rdb.Pipeline()
+	cmd := script.Eval(ctx, pipe, []string{key}, argv...)
+	if extra != nil {
+		extra(pipe, false)
+	}
+	_, _ = pipe.Exec(ctx)
 	return cmd, cmd.Err()
 }
 
@@ -112,10 +144,11 @@ func (s *Store) master(ctx context.Context, key string) (redis.Cmdable, string, 
 	return node, node.Options().Addr, nil
 }
 
-// moved reports whether the server refused a command because its slot is served elsewhere.
+// moved reports whether the server refused a command because its slot is served elsewhere,
+// or by no one yet.
 func moved(err error) bool {
-	return redis.HasErrorPrefix(err, "MOVED") || redis.HasErrorPrefix(err, "ASK") ||
-		redis.HasErrorPrefix(err, "READONLY") || redis.HasErrorPrefix(err, "CLUSTERDOWN")
+	return redis.HasErrorPrefix(err, "MOVED") || redis.HasErrorPrefix(err, "READONLY") ||
+		redis.HasErrorPrefix(err, "CLUSTERDOWN")
 }
 
 // fail wraps a client error for op and, on a cluster, has the client re-read the layout: an

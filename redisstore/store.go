@@ -21,14 +21,17 @@ type Options struct {
 	Retention time.Duration
 	// MaxAge keeps any other consultation this long after its last write (default 30 days).
 	MaxAge time.Duration
-	// WaitReplicas, when positive, makes every write but a token's record (pins, moves, starts,
+	// WaitReplicas, when positive, makes every write (pins, moves, tokens' records, starts,
 	// ends, issues, recordings) wait until that many replicas hold it (Redis WAIT, on the
-	// connection that wrote it) before it is acknowledged, so that a master that dies just
-	// after acknowledging a pin does not take it along. Set it to 1 on a cluster or Sentinel
-	// with replicas; leave it 0 on a single node, where WAIT would wait for nothing.
+	// connection that wrote it, in the same round trip) before it is acknowledged, so that a
+	// master that dies just after acknowledging a write does not take it along. Set it to 1 on
+	// a cluster or Sentinel with replicas, and turn off the client's retries (MaxRetries -1; a
+	// cluster's node clients have none), so that a retried write is never confirmed by a WAIT
+	// on another connection. Leave it 0 on a single node, where WAIT would wait for nothing.
 	WaitReplicas int
 	// WaitTimeout bounds that wait (default 100 ms). A write whose replicas do not answer in
-	// time is still acknowledged (the master holds it) and counted in UnreplicatedWrites.
+	// time is still acknowledged (the master holds it), its master is not waited on for the
+	// next second, and those writes are counted in UnreplicatedWrites.
 	WaitTimeout time.Duration
 }
 
@@ -91,9 +94,12 @@ func checkAppointment(appointmentID string) error {
 	return nil
 }
 
-// UnreplicatedWrites counts the writes acknowledged although fewer than WaitReplicas replicas
-// confirmed them within WaitTimeout: a replica is down or lagging, and a failover now could
-// lose them. Watch it when WaitReplicas is set.
+// UnreplicatedWrites counts the writes acknowledged without WaitReplicas replicas confirming
+// them: those whose wait timed out (a replica is down or lagging), those made in the second
+// after that on the same master, which are not waited on, and those written through a cluster
+// slot being resharded (ASK), which cannot wait on their connection. A failover could lose
+// them. Watch it when WaitReplicas is set: a count that grows with every write means WAIT
+// never succeeds (a master without replicas).
 func (s *Store) UnreplicatedWrites() int64 { return s.unreplicated.Load() }
 
 // run runs a script on the appointment's key and returns its status and consultation; with
@@ -253,7 +259,7 @@ func (s *Store) AddParticipant(ctx context.Context, appointmentID string, provid
 // takes the ended record's lifetime. The two keys may live in different slots: the pipeline is
 // not a transaction, and the index alone is rewritten on the next write if it fails. When
 // writes wait for replicas on a cluster, the script and its WAIT go to the record's master and
-// the index follows in a second round trip.
+// the index is written beside them, at the same time, through the cluster client.
 func (s *Store) runIndexed(ctx context.Context, op string, script *redis.Script, appointmentID, room string, args ...any) (string, *video.Consultation, error) {
 	if err := checkAppointment(appointmentID); err != nil {
 		return "", nil, err

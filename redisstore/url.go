@@ -57,20 +57,27 @@ func parseURL(raw string) (*redisURL, error) {
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = ue.Err // url.Error quotes the whole URL, password and all
+		// url.Error and its causes quote the URL or parts of it (a password with an unescaped
+		// '/', '#' or '?' ends up as the "port"): say what to do instead.
+		return nil, errors.New("cannot be parsed as a URL: percent-encode '/', '#', '?', '%' and '@' in the password")
+	}
+	if err != nil && strings.Contains(err.Error(), "database number") || err != nil && strings.Contains(err.Error(), "URL path") {
+		return nil, errors.New("the path must be empty or /<database number>")
 	}
 	if err != nil {
-		// go-redis's messages name a parameter or the scheme, never the userinfo; they may
-		// quote a bad parameter value, which is not a secret unless it is the password, which
-		// these parsers do not validate.
-		return nil, errors.New("not a valid " + scheme + ":// URL: " + strings.TrimPrefix(err.Error(), "redis: "))
+		// go-redis's messages name a parameter or the scheme, and quote a bad value: the value
+		// is cut off, whatever it holds.
+		msg, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), "redis: "), `"`)
+		return nil, errors.New("not a valid " + scheme + ":// URL: " + strings.TrimRight(msg, ": "))
 	}
 	return &u, nil
 }
 
 // client builds the client the URL names, with context deadlines enabled and, for a cluster,
-// the layout re-read every ClusterReloadInterval.
-func (u *redisURL) client() redis.UniversalClient {
+// the layout re-read every ClusterReloadInterval. When writes wait for replicas, a single-node
+// or Sentinel client does not retry: a retried write could be confirmed by a WAIT on another
+// connection that proves nothing about the first run (a cluster's node clients never retry).
+func (u *redisURL) client(waits bool) redis.UniversalClient {
 	switch u.kind {
 	case cluster:
 		u.cluster.ContextTimeoutEnabled = true
@@ -78,8 +85,14 @@ func (u *redisURL) client() redis.UniversalClient {
 		return redis.NewClusterClient(u.cluster)
 	case sentinel:
 		u.failover.ContextTimeoutEnabled = true
+		if waits {
+			u.failover.MaxRetries = -1
+		}
 		return redis.NewFailoverClient(u.failover)
 	}
 	u.node.ContextTimeoutEnabled = true
+	if waits {
+		u.node.MaxRetries = -1
+	}
 	return redis.NewClient(u.node)
 }
