@@ -20,8 +20,9 @@ const (
 	HealthUp HealthState = "up"
 	// HealthDown: the last probe or call failed; recovering needs consecutive good probes.
 	HealthDown HealthState = "down"
-	// HealthMisconfigured: the provider refused the credentials. A configuration error,
-	// not an outage: fix the key or secret.
+	// HealthMisconfigured: the provider refused the credentials, or its check found the
+	// configuration wrong (an error wrapping ErrUnauthenticated or ErrInvalidConfig, such as a
+	// server that speaks another API). A configuration error, not an outage: fix it.
 	HealthMisconfigured HealthState = "misconfigured"
 	// HealthUnprobed: the provider is not probed (it implements Unprobed), so nothing says
 	// whether it serves; it is used as if it were up.

@@ -93,7 +93,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 			Interval:       cfg.Health.Interval,
 			RecoveryProbes: cfg.Health.RecoveryProbes,
 			Now:            o.now,
-			Misconfigured:  func(err error) bool { return errors.Is(err, ErrUnauthenticated) },
+			Misconfigured:  func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) },
 		})
 		s.f.members = append(s.f.members, m)
 		if cfg.Health.Background {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/fromenv"
+	"github.com/teleconsult/video/internal/openvidu2fake"
 	"github.com/teleconsult/video/internal/testenv"
 	"github.com/teleconsult/video/internal/testserver"
 )
@@ -58,7 +59,8 @@ func TestNewErrorsNameTheVariable(t *testing.T) {
 	}{
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey}, "OPENVIDU_URL"},
 		{map[string]string{"JITSI_DOMAIN": "meet.example.com"}, "VIDEO_ROOM_KEY"},
-		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "OPENVIDU_URL": "ws://x:1"}, "OPENVIDU_API_KEY"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "OPENVIDU_URL": "ws://x:1"}, "OPENVIDU_SECRET"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "OPENVIDU_URL": "ws://x:1", "OPENVIDU_API": "livekit", "OPENVIDU_SECRET": "s"}, "OPENVIDU_API_KEY"},
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "etcd"}, "VIDEO_STORE"},
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "redis"}, "REDIS_URL"},
 	} {
@@ -66,4 +68,38 @@ func TestNewErrorsNameTheVariable(t *testing.T) {
 		_, err := fromenv.New()
 		assert.Equal(t, tc.field, testenv.FieldOf(t, err), "%v", tc.env)
 	}
+}
+
+// TestTheOriginalDesignsEnvironment: the variables of the design this library replaces
+// (OPENVIDU_URL, OPENVIDU_SECRET, OPENVIDU_DOMAIN, the JITSI_* ones), with VIDEO_ROOM_KEY
+// added, give a working Service on OpenVidu 2's REST API.
+func TestTheOriginalDesignsEnvironment(t *testing.T) {
+	fake := openvidu2fake.New("MY_SECRET", openvidu2fake.Options{})
+	defer fake.Close()
+	setEnv(t, map[string]string{"VIDEO_ENABLED": "true", "VIDEO_PROVIDER": "openvidu", "VIDEO_ROOM_KEY": roomKey,
+		"OPENVIDU_URL": fake.URL, "OPENVIDU_SECRET": "MY_SECRET", "OPENVIDU_DOMAIN": "openvidu.example.com",
+		"JITSI_DOMAIN": "meet.example.com", "JITSI_APP_ID": "app", "JITSI_APP_SECRET": "the jitsi app secret, 32 bytes or more",
+		"JITSI_HEALTH_PROBE": "off"})
+	svc, err := fromenv.New()
+	require.NoError(t, err)
+	defer svc.Close()
+	ctx := context.Background()
+	h := svc.Health(ctx)
+	require.Equal(t, video.HealthUp, h.Providers[0].State, "%+v", h.Providers[0])
+	for _, u := range []struct {
+		id   string
+		role video.Role
+	}{{"doc", video.RoleDoctor}, {"pat", video.RolePatient}} {
+		tok, err := svc.GenerateMeetingToken(ctx, "a1", u.id, u.role, video.UserInfo{DisplayName: u.id})
+		require.NoError(t, err)
+		assert.Equal(t, video.ProviderName("openvidu"), tok.Provider)
+		assert.Contains(t, tok.Token, "tok_", "a token OpenVidu 2 made")
+		assert.Equal(t, "wss://openvidu.example.com", tok.ServerURL)
+	}
+	sessions := fake.Sessions()
+	require.Len(t, sessions, 1, "doctor and patient in one session")
+	assert.Len(t, fake.Connections(sessions[0]), 2)
+	_, err = svc.EndConsultation(ctx, "a1", "doc", video.RoleDoctor)
+	require.NoError(t, err)
+	assert.Empty(t, fake.Sessions(), "ending closes the session")
 }

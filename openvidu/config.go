@@ -12,16 +12,33 @@ import (
 // Name is the provider's name: what appointments are pinned to and VIDEO_PROVIDER chooses.
 const Name video.ProviderName = "openvidu"
 
-// Config configures the OpenVidu 3 provider (the LiveKit API): the OPENVIDU_* variables, with
-// LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET read where the OpenVidu ones are unset.
-// Printing or logging it never shows the secret.
+// Config configures the OpenVidu provider: the OPENVIDU_* variables, with LIVEKIT_URL,
+// LIVEKIT_API_KEY and LIVEKIT_API_SECRET read where the OpenVidu ones are unset. It speaks one
+// of two APIs (see API): OpenVidu 3's, which is LiveKit's, or OpenVidu 2's REST API. Printing or
+// logging it never shows the secrets.
 type Config struct {
 	// URL is the server (OPENVIDU_URL): ws, wss, http or https. Unset means OpenVidu is not configured.
 	URL string `envconfig:"OPENVIDU_URL"`
-	// APIKey is the API key (OPENVIDU_API_KEY). Required with URL.
+	// API chooses the API (OPENVIDU_API): "livekit" (OpenVidu 3), "v2" (OpenVidu 2's REST API,
+	// also served by OpenVidu 3 PRO in its v2-compatibility mode), or "" (auto): livekit when
+	// an API key is set, v2 when only the secret is.
+	API string `envconfig:"OPENVIDU_API"`
+	// APIKey is the API key (OPENVIDU_API_KEY). Required by the LiveKit API; OpenVidu 2 has none.
 	APIKey string `envconfig:"OPENVIDU_API_KEY"`
-	// Secret is the API secret (OPENVIDU_SECRET). Required with URL.
+	// Secret is the API secret (OPENVIDU_SECRET). Required with URL. With OpenVidu 2 it is the
+	// password of HTTP Basic auth as OPENVIDUAPP (on OpenVidu 3 PRO's v2 mode, LIVEKIT_API_SECRET).
 	Secret video.Secret `envconfig:"OPENVIDU_SECRET"`
+	// LegacyPaths makes the OpenVidu 2 API use the /api paths of OpenVidu 2.22 and earlier
+	// instead of /openvidu/api (OPENVIDU_LEGACY_API).
+	LegacyPaths bool `envconfig:"OPENVIDU_LEGACY_API"`
+	// WebhookHeader and WebhookSecret authenticate OpenVidu 2's webhooks, which are not signed:
+	// an event is accepted only when its WebhookHeader (OPENVIDU_WEBHOOK_HEADER, default
+	// Authorization) equals WebhookSecret (OPENVIDU_WEBHOOK_SECRET, at least 32 characters). Set
+	// the server's OPENVIDU_WEBHOOK_HEADERS to ["Authorization: <secret>"]. Without a secret every
+	// OpenVidu 2 webhook is refused. LiveKit's webhooks are signed with the API secret instead.
+	// An empty WebhookHeader is Authorization.
+	WebhookHeader string       `envconfig:"OPENVIDU_WEBHOOK_HEADER"`
+	WebhookSecret video.Secret `envconfig:"OPENVIDU_WEBHOOK_SECRET"`
 	// Domain is the public host clients reach when it differs from URL's (OPENVIDU_DOMAIN):
 	// tokens then name wss://Domain as their server URL.
 	Domain string `envconfig:"OPENVIDU_DOMAIN"`
@@ -64,7 +81,26 @@ func DefaultConfig() Config {
 		DepartureTimeout:  5 * time.Minute,
 		RecordingFilepath: "recordings/{room_name}-{time}.mp4",
 		RecordingTimeout:  10 * time.Second,
+		WebhookHeader:     "Authorization",
 	}
+}
+
+// The APIs the provider speaks (Config.API).
+const (
+	APILiveKit = "livekit"
+	APIV2      = "v2"
+)
+
+// UsesV2 reports whether the provider speaks OpenVidu 2's REST API: OPENVIDU_API=v2, or no
+// OPENVIDU_API and no API key.
+func (c Config) UsesV2() bool {
+	switch c.API {
+	case APIV2:
+		return true
+	case APILiveKit:
+		return false
+	}
+	return c.APIKey == ""
 }
 
 // liveKitEnv holds the LiveKit names of three variables.
@@ -113,19 +149,34 @@ func (c Config) Configured() bool { return c.URL != "" }
 func (c Config) Validate() error {
 	bad := func(field, msg string) error { return configErr("Validate", field, msg) }
 	if !c.Configured() {
-		return bad("OPENVIDU_URL", "required: the OpenVidu (LiveKit API) server, ws, wss, http or https")
+		return bad("OPENVIDU_URL", "required: the OpenVidu server, ws, wss, http or https")
 	}
 	if msg := envcfg.CheckURL(c.URL, "ws", "wss", "http", "https"); msg != "" {
 		return bad("OPENVIDU_URL", msg)
 	}
-	if c.APIKey == "" {
-		return bad("OPENVIDU_API_KEY", "required with OPENVIDU_URL")
+	if c.API != "" && c.API != APILiveKit && c.API != APIV2 {
+		return bad("OPENVIDU_API", "must be livekit (OpenVidu 3), v2 (OpenVidu 2's REST API) or empty (livekit with an API key, v2 without)")
+	}
+	if c.API == APILiveKit && c.APIKey == "" {
+		return bad("OPENVIDU_API_KEY", "required by the LiveKit API (OPENVIDU_API=livekit); for OpenVidu 2's REST API set OPENVIDU_API=v2")
 	}
 	if !c.Secret.IsSet() {
 		return bad("OPENVIDU_SECRET", "required with OPENVIDU_URL")
 	}
-	if msg := c.Secret.CheckStrength(); msg != "" {
+	if c.UsesV2() {
+		if !v2Secret(c.Secret.Reveal()) {
+			return bad("OPENVIDU_SECRET", "must be printable ASCII without spaces, as OpenVidu 2 requires")
+		}
+	} else if msg := c.Secret.CheckStrength(); msg != "" {
 		return bad("OPENVIDU_SECRET", msg+" (LiveKit refuses shorter API secrets)")
+	}
+	if c.WebhookSecret.IsSet() {
+		if msg := c.WebhookSecret.CheckStrength(); msg != "" {
+			return bad("OPENVIDU_WEBHOOK_SECRET", msg)
+		}
+	}
+	if strings.ContainsAny(c.WebhookHeader, " :\t\r\n") {
+		return bad("OPENVIDU_WEBHOOK_HEADER", "must be an HTTP header name, such as Authorization")
 	}
 	if c.Domain != "" && !envcfg.ValidHost(c.Domain) {
 		return bad("OPENVIDU_DOMAIN", "must be a host name such as video.example.com, without scheme or path")
@@ -154,6 +205,16 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// v2Secret reports whether s can be OpenVidu 2's secret: printable ASCII without spaces.
+func v2Secret(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func configErr(op, field, msg string) error {

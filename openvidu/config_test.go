@@ -33,8 +33,33 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, openvidu.Config{URL: "https://ov.example.com", APIKey: "k", Secret: "openvidu-secret-0123456789abcdef0123456789", Domain: "video.example.com",
 		MaxParticipants: 3, EmptyTimeout: 2 * time.Minute, DepartureTimeout: 30 * time.Second, WaitingRoom: true,
-		RecordingFilepath: "r/{room_name}.mp4", RecordingTimeout: 3 * time.Second,
+		RecordingFilepath: "r/{room_name}.mp4", RecordingTimeout: 3 * time.Second, WebhookHeader: "Authorization",
 		JoinURL: "https://call.example.com/?url={server_url}&token={token}"}, cfg)
+	assert.False(t, cfg.UsesV2(), "an API key: the LiveKit API")
+}
+
+// The original design's environment: OPENVIDU_URL, OPENVIDU_SECRET and OPENVIDU_DOMAIN, no API
+// key: OpenVidu 2's REST API, whose secrets are short.
+func TestLoadConfigChoosesTheAPI(t *testing.T) {
+	setEnv(t, map[string]string{"OPENVIDU_URL": "https://openvidu.example.com", "OPENVIDU_SECRET": "MY_SECRET",
+		"OPENVIDU_DOMAIN": "openvidu.example.com"})
+	cfg, err := openvidu.LoadConfig()
+	require.NoError(t, err)
+	assert.True(t, cfg.UsesV2(), "no API key: OpenVidu 2")
+
+	for _, tc := range []struct {
+		env map[string]string
+		v2  bool
+	}{
+		{map[string]string{"OPENVIDU_API": "v2", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "MY_SECRET"}, true},
+		{map[string]string{"OPENVIDU_API": "livekit", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "openvidu-secret-0123456789abcdef0123456789"}, false},
+		{map[string]string{"LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "openvidu-secret-0123456789abcdef0123456789"}, false},
+	} {
+		setEnv(t, testenv.With(map[string]string{"OPENVIDU_URL": "https://openvidu.example.com"}, tc.env))
+		cfg, err := openvidu.LoadConfig()
+		require.NoError(t, err, tc.env)
+		assert.Equal(t, tc.v2, cfg.UsesV2(), tc.env)
+	}
 }
 
 func TestLoadConfigLiveKitNames(t *testing.T) {
@@ -61,7 +86,11 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"OPENVIDU_URL": "ftp://video.example.com"}, "OPENVIDU_URL"},
 		{map[string]string{"OPENVIDU_URL": "://nope"}, "OPENVIDU_URL"},
 		{map[string]string{"OPENVIDU_URL": "wss://"}, "OPENVIDU_URL"},
-		{map[string]string{"OPENVIDU_API_KEY": ""}, "OPENVIDU_API_KEY"},
+		{map[string]string{"OPENVIDU_API": "livekit", "OPENVIDU_API_KEY": ""}, "OPENVIDU_API_KEY"},
+		{map[string]string{"OPENVIDU_API": "v3"}, "OPENVIDU_API"},
+		{map[string]string{"OPENVIDU_API_KEY": "", "OPENVIDU_SECRET": "has space"}, "OPENVIDU_SECRET"}, // v2
+		{map[string]string{"OPENVIDU_WEBHOOK_SECRET": "short"}, "OPENVIDU_WEBHOOK_SECRET"},
+		{map[string]string{"OPENVIDU_WEBHOOK_HEADER": "X Secret:"}, "OPENVIDU_WEBHOOK_HEADER"},
 		{map[string]string{"OPENVIDU_SECRET": ""}, "OPENVIDU_SECRET"},
 		{map[string]string{"OPENVIDU_DOMAIN": "https://video.example.com/x"}, "OPENVIDU_DOMAIN"},
 		{map[string]string{"OPENVIDU_MAX_PARTICIPANTS": "-1"}, "OPENVIDU_MAX_PARTICIPANTS"},
@@ -71,7 +100,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"OPENVIDU_DEPARTURE_TIMEOUT": "1193046h28m17s"}, "OPENVIDU_DEPARTURE_TIMEOUT"},
 		{map[string]string{"OPENVIDU_RECORDING_TIMEOUT": "2h"}, "OPENVIDU_RECORDING_TIMEOUT"},
 		{map[string]string{"OPENVIDU_SECRET": " "}, "OPENVIDU_SECRET"},            // white space alone is unset
-		{map[string]string{"OPENVIDU_SECRET": "short-secret"}, "OPENVIDU_SECRET"}, // LiveKit wants 32
+		{map[string]string{"OPENVIDU_SECRET": "short-secret"}, "OPENVIDU_SECRET"}, // LiveKit wants 32 (an API key is set)
 		{map[string]string{"LIVEKIT_API_SECRET": "x", "OPENVIDU_SECRET": ""}, "OPENVIDU_SECRET"},
 		{map[string]string{"OPENVIDU_URL": ""}, "OPENVIDU_URL"}, // half configured: the rest is set
 		{map[string]string{"OPENVIDU_URL": "", "LIVEKIT_URL": ""}, "OPENVIDU_URL"},

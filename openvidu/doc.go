@@ -1,7 +1,11 @@
-// Package openvidu is the OpenVidu 3 provider of github.com/teleconsult/video. OpenVidu 3
-// speaks the LiveKit API, so the provider uses github.com/livekit/server-sdk-go/v2: access
-// tokens signed with the API key and secret, the Twirp RoomService and EgressService, and
-// signed webhooks. It works against a plain livekit-server as well.
+// Package openvidu is the OpenVidu provider of github.com/teleconsult/video. It speaks one of
+// two APIs under one name, openvidu: OpenVidu 3's, which is the LiveKit API, and OpenVidu 2's
+// REST API (see the OpenVidu 2 section). OPENVIDU_API chooses; unset, an API key means the
+// LiveKit API and a secret alone OpenVidu 2.
+//
+// For the LiveKit API the provider uses github.com/livekit/server-sdk-go/v2: access tokens
+// signed with the API key and secret, the Twirp RoomService and EgressService, and signed
+// webhooks. It works against a plain livekit-server as well.
 //
 // # Tokens
 //
@@ -37,5 +41,22 @@
 //
 // Check asks GET /twirp/health (OpenVidu) or, where that is not found, GET / (plain LiveKit)
 // for a 200, then makes an authenticated ListRooms. A refused key or secret is an error
-// wrapping video.ErrUnauthenticated: the Service reports it as misconfigured, not down.
+// wrapping video.ErrUnauthenticated: the Service reports it as misconfigured, not down. A server
+// that answers like OpenVidu 2 instead is named in an error wrapping video.ErrInvalidConfig.
+//
+// # OpenVidu 2
+//
+// OpenVidu 2's REST API (/openvidu/api, or /api with OPENVIDU_LEGACY_API), with HTTP Basic auth
+// as OPENVIDUAPP and OPENVIDU_SECRET; OpenVidu 3 PRO serves it in its v2-compatibility mode.
+// Rooms are sessions with the room as customSessionId (ROUTED, MANUAL recording; 409, it
+// exists, is success); EndRoom closes the session (404 is success). The server makes every
+// token: a connection per request (WEBRTC, the role from the grants: MODERATOR, PUBLISHER, or
+// SUBSCRIBER for one who may not publish yet, and data naming the user), single-use and valid
+// until the session closes, so a token is a bounded network call; a session the server no
+// longer has is created and the request made once more. Participants are the active
+// connections. Admit changes a connection's role, which only OpenVidu 2 PRO can do: on CE it is
+// video.ErrUnsupported. Recording is composed; 406 (nobody connected), 409 (already
+// recording) and 501 (recording disabled) are named. Health is an authenticated GET /config.
+// Webhooks are not signed: an event is accepted only with the shared header secret
+// (OPENVIDU_WEBHOOK_SECRET), compared in constant time, and translated like LiveKit's.
 package openvidu

@@ -16,7 +16,13 @@ func (p *Provider) Check(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if p.v2 != nil {
+		return p.v2.check(ctx, p)
+	}
 	if err := p.httpHealth(ctx); err != nil {
+		if p.answersV2(ctx) {
+			return fmt.Errorf("openvidu health: %w: the server speaks OpenVidu 2's REST API (it asks for credentials at /openvidu/api/config); unset OPENVIDU_API_KEY (or set OPENVIDU_API=v2)", video.ErrInvalidConfig)
+		}
 		return err
 	}
 	_, err := p.rooms.ListRooms(ctx, &livekit.ListRoomsRequest{Names: []string{"health-check"}})
@@ -41,6 +47,13 @@ func (p *Provider) httpHealth(ctx context.Context) error {
 		}
 	}
 	return fmt.Errorf("openvidu health: no health endpoint answered 200")
+}
+
+// answersV2 reports whether the server asks for credentials at OpenVidu 2's config path, as
+// OpenVidu 2 does; LiveKit has no such path (404).
+func (p *Provider) answersV2(ctx context.Context) bool {
+	status, err := p.get(ctx, "/openvidu/api/config")
+	return err == nil && status == http.StatusUnauthorized
 }
 
 func (p *Provider) get(ctx context.Context, path string) (int, error) {

@@ -78,7 +78,7 @@ func TestNewValidatesItsConfig(t *testing.T) {
 	assert.Nil(t, p)
 	for field, cfg := range map[string]openvidu.Config{
 		"OPENVIDU_URL":     {URL: "ftp://x", APIKey: "k", Secret: "secret-0123456789abcdef0123456789"},
-		"OPENVIDU_API_KEY": {URL: "wss://x", Secret: "secret-0123456789abcdef0123456789"},
+		"OPENVIDU_API_KEY": {URL: "wss://x", API: openvidu.APILiveKit, Secret: "secret-0123456789abcdef0123456789"},
 		"OPENVIDU_SECRET":  {URL: "wss://x", APIKey: "k"},
 	} {
 		_, err := openvidu.New(cfg)

@@ -7,9 +7,14 @@ import (
 	"github.com/teleconsult/video/internal/redact"
 )
 
-// String describes the provider: its server, API key and public server URL, never the secret.
+// String describes the provider: its API, server, API key and public server URL, never the
+// secrets.
 func (p Provider) String() string {
-	return redact.Describe("openvidu.Provider", "url", p.cfg.URL, "api_key", p.cfg.APIKey, "secret", redact.Hidden, "server_url", p.serverURL)
+	api := APILiveKit
+	if p.v2 != nil {
+		api = APIV2
+	}
+	return redact.Describe("openvidu.Provider", "api", api, "url", p.cfg.URL, "api_key", p.cfg.APIKey, "secret", redact.Hidden, "server_url", p.serverURL)
 }
 
 // Format implements fmt.Formatter: every verb, on a Provider or a pointer to one, prints

@@ -11,9 +11,11 @@ import (
 	video "github.com/teleconsult/video"
 )
 
-// Provider is the OpenVidu 3 provider. It is safe for concurrent use.
+// Provider is the OpenVidu provider: OpenVidu 3 through the LiveKit API, or OpenVidu 2 through
+// its REST API (Config.UsesV2). It is safe for concurrent use.
 type Provider struct {
 	cfg       Config
+	v2        *v2    // set when the provider speaks OpenVidu 2's REST API
 	httpURL   string // the API over http(s)
 	serverURL string // what clients connect to, ws(s)
 	rooms     *lksdk.RoomServiceClient
@@ -70,6 +72,10 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 	}
 	if p.client == nil {
 		p.client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.UsesV2() {
+		p.v2 = newV2(p.httpURL, cfg, p.client)
+		return p, nil
 	}
 	p.rooms = lksdk.NewRoomServiceClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal())
 	p.egress = lksdk.NewEgressClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal())

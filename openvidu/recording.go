@@ -14,6 +14,9 @@ import (
 func (p *Provider) StartRecording(ctx context.Context, room string) (*video.Recording, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.RecordingTimeout)
 	defer cancel()
+	if p.v2 != nil {
+		return p.v2.startRecording(ctx, room)
+	}
 	info, err := p.egress.StartRoomCompositeEgress(ctx, &livekit.RoomCompositeEgressRequest{
 		RoomName:    room,
 		FileOutputs: []*livekit.EncodedFileOutput{{Filepath: p.cfg.RecordingFilepath}},
@@ -28,6 +31,9 @@ func (p *Provider) StartRecording(ctx context.Context, room string) (*video.Reco
 func (p *Provider) StopRecording(ctx context.Context, recordingID string) (*video.Recording, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.RecordingTimeout)
 	defer cancel()
+	if p.v2 != nil {
+		return p.v2.stopRecording(ctx, recordingID)
+	}
 	info, err := p.egress.StopEgress(ctx, &livekit.StopEgressRequest{EgressId: recordingID})
 	if err != nil {
 		if notFound(err) {

@@ -17,6 +17,9 @@ func (p *Provider) CreateRoom(ctx context.Context, room string) error {
 	if room == "" {
 		return fmt.Errorf("%w: openvidu: room must not be empty", video.ErrInvalidArgument)
 	}
+	if p.v2 != nil {
+		return p.v2.createRoom(ctx, room)
+	}
 	c := p.roomConfig()
 	_, err := p.rooms.CreateRoom(ctx, &livekit.CreateRoomRequest{
 		Name: room, EmptyTimeout: c.EmptyTimeout, DepartureTimeout: c.DepartureTimeout, MaxParticipants: c.MaxParticipants,
@@ -27,6 +30,9 @@ func (p *Provider) CreateRoom(ctx context.Context, room string) error {
 // EndRoom implements video.Provider: DeleteRoom, which disconnects everyone in the room. A
 // room the server does not know is already ended.
 func (p *Provider) EndRoom(ctx context.Context, room string) error {
+	if p.v2 != nil {
+		return p.v2.endRoom(ctx, room)
+	}
 	_, err := p.rooms.DeleteRoom(ctx, &livekit.DeleteRoomRequest{Room: room})
 	if err != nil && notFound(err) {
 		return nil
@@ -39,6 +45,9 @@ func (p *Provider) EndRoom(ctx context.Context, room string) error {
 // permission, so the current one is read first. A participant the server does not have in the
 // room wraps video.ErrNotFound.
 func (p *Provider) Admit(ctx context.Context, room, userID string) error {
+	if p.v2 != nil {
+		return p.v2.admit(ctx, room, userID)
+	}
 	info, err := p.rooms.GetParticipant(ctx, &livekit.RoomParticipantIdentity{Room: room, Identity: userID})
 	if err != nil {
 		if notFound(err) {
@@ -60,6 +69,9 @@ func (p *Provider) Admit(ctx context.Context, room, userID string) error {
 
 // Participants implements video.ParticipantLister.
 func (p *Provider) Participants(ctx context.Context, room string) ([]video.LiveParticipant, error) {
+	if p.v2 != nil {
+		return p.v2.participants(ctx, room)
+	}
 	resp, err := p.rooms.ListParticipants(ctx, &livekit.ListParticipantsRequest{Room: room})
 	if err != nil {
 		if notFound(err) {

@@ -22,6 +22,16 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	if p.v2 != nil {
+		// OpenVidu 2 makes the token: single-use, valid until the session closes. ExpiresAt is
+		// the TTL asked for, by which the application fetches a new one.
+		tok, err := p.v2.issueToken(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return &video.Token{Token: tok, JoinURL: p.joinURL(req.Room, tok), ServerURL: p.serverURL,
+			ExpiresAt: p.now().Truncate(time.Second).Add(req.TTL)}, nil
+	}
 	// The claims are signed here rather than by auth.AccessToken, which reads the clock on its
 	// own: exp and the MeetingToken's ExpiresAt are one computation.
 	now := p.now().Truncate(time.Second)

@@ -13,8 +13,13 @@ import (
 )
 
 // ReceiveWebhook implements video.WebhookReceiver: it verifies the request's signature (a
-// token signed with the API secret, carrying the body's SHA-256) and translates the event.
+// token signed with the API secret, carrying the body's SHA-256) and translates the event. On
+// OpenVidu 2, whose events are not signed, it checks the shared header secret instead
+// (Config.WebhookSecret).
 func (p *Provider) ReceiveWebhook(r *http.Request) (*video.WebhookEvent, error) {
+	if p.v2 != nil {
+		return p.receiveV2(r)
+	}
 	data, err := webhook.Receive(r, p.keys)
 	if err != nil {
 		var mbe *http.MaxBytesError

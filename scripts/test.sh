@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command. On a fresh machine it first installs what the tests need
-# (livekit-server from the Go module proxy, redis-server and redis-cli from Debian's packages), then checks
+# (livekit-server from the Go module proxy, redis-server and redis-cli from Debian's packages,
+# openvidu-node-client from npm, pinned by its lockfile), then checks
 # formatting and vet, and runs every test with -race. The tests start and stop their own
 # servers on 127.0.0.1. Under CI (CI=true) a test that cannot find a server fails instead of
 # skipping. Extra arguments go to `go test`.
@@ -45,6 +46,19 @@ if [ -n "$missing_pkgs" ]; then
 fi
 "${REDIS_SERVER_BIN:-redis-server}" --version
 "${REDIS_CLI_BIN:-redis-cli}" --version
+
+echo "== openvidu-node-client (the official OpenVidu 2 client, the oracle of the OpenVidu 2 fake)"
+oracle=internal/openvidu2fake/testdata/oracle
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "installing nodejs and npm from Debian's packages"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+node --version
+if [ ! -d "$oracle/node_modules/openvidu-node-client" ]; then
+  npm ci --prefix "$oracle" --no-audit --no-fund --loglevel=error
+fi
 
 echo "== gofmt"
 unformatted=$(gofmt -l . | grep -v '^vendor/' || true)

@@ -73,7 +73,8 @@ func TestQuickstartServesOpenViduWhenItRuns(t *testing.T) {
 // Development defaults fill in a provider only when nothing of it is configured: a
 // half-configured OpenVidu reports its own configuration error, not a failure of invented values.
 func TestDevDefaultsNeverHideAConfigurationError(t *testing.T) {
-	cleanEnv(t, map[string]string{"OPENVIDU_URL": "wss://openvidu.example.com", "OPENVIDU_SECRET": "a-secret-of-the-original-design-0123456789"})
+	cleanEnv(t, map[string]string{"OPENVIDU_URL": "wss://openvidu.example.com", "OPENVIDU_API": "livekit",
+		"OPENVIDU_SECRET": "a-secret-of-the-original-design-0123456789"})
 	var out, logs bytes.Buffer
 	err := run(&out, &logs, false)
 	require.ErrorIs(t, err, video.ErrInvalidConfig)

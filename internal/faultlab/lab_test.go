@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
@@ -18,10 +19,14 @@ import (
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/faultserver"
+	"github.com/teleconsult/video/internal/openvidu2fake"
 	"github.com/teleconsult/video/internal/testserver"
 	"github.com/teleconsult/video/jitsi"
 	"github.com/teleconsult/video/openvidu"
 )
+
+// v2Secret is the OpenVidu 2 fake's secret.
+const v2Secret = "LAB_SECRET"
 
 // The lab's health settings: probes time out at 200 ms, answers are fresh for 100 ms, and a
 // provider comes back after 2 consecutive good probes.
@@ -66,6 +71,7 @@ func liveKit(tb testing.TB) *testserver.LiveKit {
 // whose fallback (the real Jitsi provider) probes a stand-in Jitsi front behind another.
 type lab struct {
 	svc     *video.Service
+	v2      *openvidu2fake.Server // the OpenVidu 2 server behind the fault, when the lab runs v2
 	ov      *openvidu.Provider
 	jt      *jitsi.Provider
 	primary *faultserver.Server
@@ -75,6 +81,7 @@ type lab struct {
 }
 
 type labOptions struct {
+	v2         bool              // the primary speaks OpenVidu 2's REST API, to the fake
 	fault      faultserver.Fault // the primary's
 	jitsiFault faultserver.Fault // the fallback front's
 	store      video.Store
@@ -83,12 +90,21 @@ type labOptions struct {
 
 func newLab(tb testing.TB, o labOptions) *lab {
 	tb.Helper()
-	lk := liveKit(tb)
-	up, err := url.Parse(lk.HTTPURL)
-	require.NoError(tb, err)
-	primary, err := faultserver.Start(httputil.NewSingleHostReverseProxy(up), o.fault, faultserver.Options{
+	var upstream http.Handler
+	probePaths := []string{"/twirp/health", "/", "/twirp/livekit.RoomService/ListRooms"}
+	var fake *openvidu2fake.Server
+	if o.v2 {
+		fake = openvidu2fake.New(v2Secret, openvidu2fake.Options{})
+		tb.Cleanup(fake.Close)
+		upstream, probePaths = fake.Handler(), []string{"/openvidu/api/config"}
+	} else {
+		up, err := url.Parse(liveKit(tb).HTTPURL)
+		require.NoError(tb, err)
+		upstream = httputil.NewSingleHostReverseProxy(up)
+	}
+	primary, err := faultserver.Start(upstream, o.fault, faultserver.Options{
 		Delay: faultDelay, FlapHealthy: 40 * time.Millisecond, FlapBroken: 40 * time.Millisecond,
-		ProbePaths: []string{"/twirp/health", "/", "/twirp/livekit.RoomService/ListRooms"},
+		ProbePaths: probePaths,
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(primary.Close)
@@ -103,6 +119,9 @@ func newLab(tb testing.TB, o labOptions) *lab {
 	cfg.Health.Timeout, cfg.Health.Interval, cfg.Health.RecoveryProbes = probeTimeout, probeInterval, recoveryProbes
 	ovCfg := openvidu.DefaultConfig()
 	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = primary.URL(), testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
+	if o.v2 {
+		ovCfg.APIKey, ovCfg.Secret = "", v2Secret
+	}
 	jtCfg := jitsi.DefaultConfig()
 	jtCfg.BaseURL, jtCfg.AppID, jtCfg.AppSecret = front.URL(), "lab", "the lab's jitsi app secret, 32 bytes+"
 	if o.primary != "" {
@@ -115,7 +134,7 @@ func newLab(tb testing.TB, o labOptions) *lab {
 	if o.store == nil {
 		o.store = video.NewMemoryStore()
 	}
-	l := &lab{ov: ov, jt: jt, primary: primary, front: front, store: o.store, notices: make(chan video.MigrationNotice, 100000)}
+	l := &lab{v2: fake, ov: ov, jt: jt, primary: primary, front: front, store: o.store, notices: make(chan video.MigrationNotice, 100000)}
 	svc, err := video.New(cfg, []video.Provider{ov, jt}, video.WithStore(o.store), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { l.notices <- n }))
 	require.NoError(tb, err)
 	tb.Cleanup(func() { svc.Close() })
@@ -234,13 +253,19 @@ func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 // elsewhere: rooms opened for a pin that lost and could not be closed (an empty room closes by
 // itself after OPENVIDU_EMPTY_TIMEOUT).
 func (l *lab) orphans(tb testing.TB, res *result) int {
-	lk := liveKit(tb)
-	rooms, err := lksdk.NewRoomServiceClient(lk.HTTPURL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret).
-		ListRooms(context.Background(), &livekit.ListRoomsRequest{})
-	require.NoError(tb, err)
 	open := map[string]bool{}
-	for _, r := range rooms.Rooms {
-		open[r.Name] = true
+	if l.v2 != nil {
+		for _, s := range l.v2.Sessions() {
+			open[s] = true
+		}
+	} else {
+		lk := liveKit(tb)
+		rooms, err := lksdk.NewRoomServiceClient(lk.HTTPURL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret).
+			ListRooms(context.Background(), &livekit.ListRoomsRequest{})
+		require.NoError(tb, err)
+		for _, r := range rooms.Rooms {
+			open[r.Name] = true
+		}
 	}
 	n := 0
 	seen := map[string]bool{}
