@@ -55,6 +55,13 @@ func (s *Service) WebhookHandler() http.Handler {
 			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook refused: no provider accepts its signature")
 			http.Error(w, "invalid webhook signature", http.StatusUnauthorized)
 			return
+		case errors.Is(err, ErrUnavailable):
+			// The provider could not complete the event yet (it reads something back from its
+			// server): the sender delivers it again.
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook not taken yet: the provider could not complete it",
+				slog.String("provider", string(from)), slog.String("error", err.Error()))
+			http.Error(w, "provider unavailable, deliver again", http.StatusServiceUnavailable)
+			return
 		case err != nil:
 			http.Error(w, "invalid webhook", http.StatusBadRequest)
 			return

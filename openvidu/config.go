@@ -94,10 +94,10 @@ const (
 // UsesV2 reports whether the provider speaks OpenVidu 2's REST API: OPENVIDU_API=v2, or no
 // OPENVIDU_API and no API key.
 func (c Config) UsesV2() bool {
-	switch c.API {
-	case APIV2:
+	switch {
+	case strings.EqualFold(c.API, APIV2):
 		return true
-	case APILiveKit:
+	case strings.EqualFold(c.API, APILiveKit):
 		return false
 	}
 	return c.APIKey == ""
@@ -154,10 +154,10 @@ func (c Config) Validate() error {
 	if msg := envcfg.CheckURL(c.URL, "ws", "wss", "http", "https"); msg != "" {
 		return bad("OPENVIDU_URL", msg)
 	}
-	if c.API != "" && c.API != APILiveKit && c.API != APIV2 {
+	if c.API != "" && !strings.EqualFold(c.API, APILiveKit) && !strings.EqualFold(c.API, APIV2) {
 		return bad("OPENVIDU_API", "must be livekit (OpenVidu 3), v2 (OpenVidu 2's REST API) or empty (livekit with an API key, v2 without)")
 	}
-	if c.API == APILiveKit && c.APIKey == "" {
+	if strings.EqualFold(c.API, APILiveKit) && c.APIKey == "" {
 		return bad("OPENVIDU_API_KEY", "required by the LiveKit API (OPENVIDU_API=livekit); for OpenVidu 2's REST API set OPENVIDU_API=v2")
 	}
 	if !c.Secret.IsSet() {
@@ -168,7 +168,11 @@ func (c Config) Validate() error {
 			return bad("OPENVIDU_SECRET", "must be printable ASCII without spaces, as OpenVidu 2 requires")
 		}
 	} else if msg := c.Secret.CheckStrength(); msg != "" {
-		return bad("OPENVIDU_SECRET", msg+" (LiveKit refuses shorter API secrets)")
+		why := " (LiveKit refuses shorter API secrets)"
+		if c.API == "" {
+			why = " (the LiveKit API's rule: it was chosen because an API key is set, OPENVIDU_API_KEY or LIVEKIT_API_KEY; for OpenVidu 2's REST API set OPENVIDU_API=v2)"
+		}
+		return bad("OPENVIDU_SECRET", msg+why)
 	}
 	if c.WebhookSecret.IsSet() {
 		if msg := c.WebhookSecret.CheckStrength(); msg != "" {

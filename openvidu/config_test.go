@@ -52,6 +52,7 @@ func TestLoadConfigChoosesTheAPI(t *testing.T) {
 		v2  bool
 	}{
 		{map[string]string{"OPENVIDU_API": "v2", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "MY_SECRET"}, true},
+		{map[string]string{"OPENVIDU_API": "V2", "OPENVIDU_SECRET": "MY_SECRET"}, true},
 		{map[string]string{"OPENVIDU_API": "livekit", "OPENVIDU_API_KEY": "k", "OPENVIDU_SECRET": "openvidu-secret-0123456789abcdef0123456789"}, false},
 		{map[string]string{"LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "openvidu-secret-0123456789abcdef0123456789"}, false},
 	} {
@@ -136,4 +137,14 @@ func TestUnrelatedVariablesDoNotConfigure(t *testing.T) {
 	cfg, err := openvidu.LoadConfig()
 	require.NoError(t, err)
 	assert.False(t, cfg.Configured())
+}
+
+// A stray LIVEKIT_API_KEY beside the original design's variables chooses the LiveKit API; the
+// error says why, and how to choose OpenVidu 2.
+func TestAStrayAPIKeyIsExplained(t *testing.T) {
+	setEnv(t, map[string]string{"OPENVIDU_URL": "https://openvidu.example.com", "OPENVIDU_SECRET": "MY_SECRET", "LIVEKIT_API_KEY": "k"})
+	_, err := openvidu.LoadConfig()
+	assert.Equal(t, "OPENVIDU_SECRET", testenv.FieldOf(t, err))
+	assert.Contains(t, err.Error(), "OPENVIDU_API=v2")
+	assert.Contains(t, err.Error(), "LIVEKIT_API_KEY")
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	video "github.com/teleconsult/video"
 )
@@ -18,8 +19,8 @@ import (
 type v2 struct {
 	base   string // http(s)://host[/path]/openvidu/api
 	legacy bool   // base ends in /api
-	auth   string // the Authorization header
-	client *http.Client
+	secret video.Secret
+	client *http.Client // follows no redirect
 }
 
 // maxV2Body bounds what is read of an answer.
@@ -30,12 +31,11 @@ func newV2(httpURL string, cfg Config, client *http.Client) *v2 {
 	if cfg.LegacyPaths {
 		path = "/api"
 	}
-	return &v2{
-		base:   httpURL + path,
-		legacy: cfg.LegacyPaths,
-		auth:   "Basic " + base64.StdEncoding.EncodeToString([]byte("OPENVIDUAPP:"+cfg.Secret.Reveal())),
-		client: client,
-	}
+	// A redirect would turn a POST or DELETE into a GET that answers 200 (Go's client does
+	// that on 301 and 302), and send the credentials on to wherever it points: none is followed.
+	noRedirect := *client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &v2{base: httpURL + path, legacy: cfg.LegacyPaths, secret: cfg.Secret, client: &noRedirect}
 }
 
 // call sends a request to the API and decodes a 2xx answer's JSON into out (when out is not
@@ -55,7 +55,7 @@ func (v *v2) call(ctx context.Context, op, method, path string, in, out any) (in
 	if err != nil {
 		return 0, fmt.Errorf("openvidu: %s: %w", op, err)
 	}
-	req.Header.Set("Authorization", v.auth)
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("OPENVIDUAPP:"+v.secret.Reveal())))
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -69,6 +69,9 @@ func (v *v2) call(ctx context.Context, op, method, path string, in, out any) (in
 		return resp.StatusCode, fmt.Errorf("openvidu: %s: reading the answer: %w", op, err)
 	}
 	switch {
+	case resp.StatusCode/100 == 3:
+		return resp.StatusCode, fmt.Errorf("openvidu: %s: %w: the server redirects (%d) to %s: set OPENVIDU_URL to the address it redirects to",
+			op, video.ErrInvalidConfig, resp.StatusCode, originOf(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return resp.StatusCode, fmt.Errorf("openvidu: %s: %w (%d: check OPENVIDU_SECRET)", op, video.ErrUnauthenticated, resp.StatusCode)
 	case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnprocessableEntity:
@@ -87,4 +90,28 @@ func (v *v2) call(ctx context.Context, op, method, path string, in, out any) (in
 // unexpected is the error for a status the operation does not expect.
 func unexpected(op string, status int) error {
 	return fmt.Errorf("openvidu: %s: %d %s", op, status, http.StatusText(status))
+}
+
+// originOf is the scheme and host of a redirect's target, or "another address".
+func originOf(location string) string {
+	u, err := url.Parse(location)
+	if err != nil || u.Host == "" {
+		return "another address"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// checkID refuses an ID that is not an OpenVidu 2 session or recording ID ([a-zA-Z0-9_~-]+,
+// '~' for recordings): it goes into a URL path.
+func checkID(what, id string) error {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '~') {
+			return fmt.Errorf("%w: openvidu: an OpenVidu 2 %s is letters, digits, '-', '_' and '~'", video.ErrInvalidArgument, what)
+		}
+	}
+	if id == "" {
+		return fmt.Errorf("%w: openvidu: the %s must not be empty", video.ErrInvalidArgument, what)
+	}
+	return nil
 }

@@ -156,6 +156,17 @@ func TestV2AdmitNeedsPro(t *testing.T) {
 	assert.Contains(t, err.Error(), "PRO")
 	_, c = connectionOf(t, fake, tok.Token)
 	assert.Equal(t, "SUBSCRIBER", c.Role, "nothing changed")
+
+	pro, fake := newV2(t, openvidu2fake.Options{Edition: "pro"})
+	tok, err = pro.IssueToken(ctx, video.TokenRequest{Room: "consult-w", UserID: "pat", Role: video.RolePatient,
+		Grants: video.Grants{Publish: true, Subscribe: true, Waiting: true}, TTL: time.Hour})
+	require.NoError(t, err)
+	s, c = connectionOf(t, fake, tok.Token)
+	require.NoError(t, fake.Activate(s, c.ID))
+	require.NoError(t, pro.Admit(ctx, "consult-w", "pat"))
+	require.NoError(t, pro.Admit(ctx, "consult-w", "pat"), "admitting again (a retry after a timeout) is not an error")
+	_, c = connectionOf(t, fake, tok.Token)
+	assert.Equal(t, "PUBLISHER", c.Role)
 }
 
 func TestV2Recording(t *testing.T) {
@@ -206,7 +217,28 @@ func TestV2Health(t *testing.T) {
 	legacy, _ := newV2(t, openvidu2fake.Options{Legacy: true}, func(c *openvidu.Config) { c.LegacyPaths = true })
 	assert.NoError(t, legacy.Check(ctx), "the /api paths, behind OPENVIDU_LEGACY_API")
 	notLegacy, _ := newV2(t, openvidu2fake.Options{}, func(c *openvidu.Config) { c.LegacyPaths = true })
-	assert.Error(t, notLegacy.Check(ctx), "OpenVidu 2.23 and later serve no /api paths")
+	err = notLegacy.Check(ctx)
+	assert.ErrorIs(t, err, video.ErrInvalidConfig, "OpenVidu 2.23 and later serve no /api paths")
+	assert.Contains(t, err.Error(), "OPENVIDU_LEGACY_API")
+
+	// An outage of a server that also serves the v2 API (OpenVidu 3 PRO) is an outage, not a
+	// configuration error.
+	outage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/openvidu/api/config" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer outage.Close()
+	cfg := openvidu.DefaultConfig()
+	cfg.URL, cfg.APIKey, cfg.Secret = outage.URL, "key", "a-livekit-secret-of-32-bytes-or-more-0123"
+	lkp, err := openvidu.New(cfg)
+	require.NoError(t, err)
+	err = lkp.Check(ctx)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, video.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "503")
 }
 
 // A server that answers like the other API: the health error says what to set.
@@ -301,15 +333,20 @@ func TestV2Webhooks(t *testing.T) {
 	assert.Equal(t, video.WebhookRoomFinished, gone.Kind)
 	assert.Equal(t, time.UnixMilli(1764000000000), gone.RoomStart)
 
-	ready, err := webhook(t, p, v2WebhookSecret, `{"event":"recordingStatusChanged","timestamp":1764000100000,"sessionId":"consult-x",`+
-		`"id":"consult-x~1","name":"consult-x~1","startTime":1764000010000,"duration":80.5,"size":1234,"status":"ready",`+
-		`"url":"https://ov.example.com/openvidu/recordings/consult-x~1/consult-x~1.mp4","reason":"recordingStoppedByServer"}`)
+	failed, err := webhook(t, p, v2WebhookSecret, `{"event":"recordingStatusChanged","timestamp":1764000100000,"sessionId":"consult-x",`+
+		`"id":"consult-x~1","name":"consult-x~1","outputMode":"COMPOSED","hasAudio":true,"hasVideo":true,"size":0,"duration":0,`+
+		`"status":"failed","startTime":1764000010000,"reason":"recordingStoppedByServer"}`)
 	require.NoError(t, err)
-	assert.Equal(t, video.WebhookRecordingEnded, ready.Kind)
-	require.NotNil(t, ready.Recording)
-	assert.Equal(t, video.RecordingComplete, ready.Recording.Status)
-	assert.Equal(t, int64(1234), ready.Recording.SizeBytes)
-	assert.Contains(t, ready.Recording.Location, ".mp4")
+	assert.Equal(t, video.WebhookRecordingEnded, failed.Kind)
+	assert.Equal(t, video.RecordingFailed, failed.Recording.Status)
+
+	// A ready recording's event, as OpenVidu 2.32 sends it, names no URL: the provider reads it
+	// from the server. One the server does not have is not taken yet (ErrUnavailable: 503, and
+	// OpenVidu delivers it again).
+	_, err = webhook(t, p, v2WebhookSecret, `{"event":"recordingStatusChanged","timestamp":1764000100000,"sessionId":"consult-x",`+
+		`"id":"consult-x~1","name":"consult-x~1","outputMode":"COMPOSED","hasAudio":true,"hasVideo":true,"size":1234,"duration":80.5,`+
+		`"status":"ready","startTime":1764000010000,"reason":"recordingStoppedByServer"}`)
+	assert.ErrorIs(t, err, video.ErrUnavailable)
 
 	other, err := webhook(t, p, v2WebhookSecret, `{"event":"webrtcConnectionCreated","timestamp":1,"sessionId":"consult-x"}`)
 	require.NoError(t, err)
@@ -334,4 +371,76 @@ func TestV2NeverShowsTheSecrets(t *testing.T) {
 		assert.NotContains(t, out, v2Secret, verb)
 		assert.NotContains(t, out, "webhook-secret", verb)
 	}
+}
+
+// TestV2ReadyRecordingWebhook: a real recording, stopped, then its ready event as the server
+// sends it: the URL comes from the server's recording.
+func TestV2ReadyRecordingWebhook(t *testing.T) {
+	p, fake := newV2(t, openvidu2fake.Options{Recording: true})
+	ctx := context.Background()
+	tok, err := p.IssueToken(ctx, video.TokenRequest{Room: "consult-rec", UserID: "doc", Role: video.RoleDoctor,
+		Grants: video.Grants{Moderator: true, Publish: true}, TTL: time.Hour})
+	require.NoError(t, err)
+	s, c := connectionOf(t, fake, tok.Token)
+	require.NoError(t, fake.Activate(s, c.ID))
+	rec, err := p.StartRecording(ctx, "consult-rec")
+	require.NoError(t, err)
+	_, err = p.StopRecording(ctx, rec.ID)
+	require.NoError(t, err)
+	body := fmt.Sprintf(`{"event":"recordingStatusChanged","timestamp":%d,"sessionId":"consult-rec","id":%q,"name":%q,`+
+		`"outputMode":"COMPOSED","hasAudio":true,"hasVideo":true,"size":1234,"duration":3.5,"status":"ready","startTime":%d,"reason":"recordingStoppedByServer"}`,
+		time.Now().UnixMilli(), rec.ID, rec.ID, rec.StartedAt.UnixMilli())
+	ev, err := webhook(t, p, v2WebhookSecret, body)
+	require.NoError(t, err)
+	assert.Equal(t, video.WebhookRecordingEnded, ev.Kind)
+	require.NotNil(t, ev.Recording)
+	assert.Equal(t, rec.ID, ev.Recording.ID)
+	assert.Equal(t, video.RecordingComplete, ev.Recording.Status)
+	assert.NotEmpty(t, ev.Recording.Location, "the server's URL of the file")
+	stopped := strings.Replace(body, `"status":"ready"`, `"status":"stopped"`, 1)
+	other, err := webhook(t, p, v2WebhookSecret, stopped)
+	require.NoError(t, err)
+	assert.NotEqual(t, ev.ID, other.ID, "the same recording's stopped and ready events, in one millisecond, are two events")
+}
+
+// TestV2FollowsNoRedirect: a server that redirects (an nginx on port 80 in front of
+// OpenVidu 2) is a configuration error naming OPENVIDU_URL; nothing is reported done that the
+// server did not do, and the credentials go nowhere else.
+func TestV2FollowsNoRedirect(t *testing.T) {
+	fake := openvidu2fake.New(v2Secret, openvidu2fake.Options{})
+	defer fake.Close()
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, fake.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	defer redirector.Close()
+	cfg := openvidu.DefaultConfig()
+	cfg.URL, cfg.Secret = redirector.URL, v2Secret
+	p, err := openvidu.New(cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	for name, err := range map[string]error{"Check": p.Check(ctx), "CreateRoom": p.CreateRoom(ctx, "consult-r"), "EndRoom": p.EndRoom(ctx, "consult-r")} {
+		require.ErrorIs(t, err, video.ErrInvalidConfig, name)
+		assert.Contains(t, err.Error(), "OPENVIDU_URL", name)
+		assert.Contains(t, err.Error(), fake.URL, name)
+	}
+	assert.Zero(t, fake.Requests(), "no request, and no credential, reached the server it redirects to")
+}
+
+// Every ID that goes into a URL path is checked first.
+func TestV2IDsAreChecked(t *testing.T) {
+	p, fake := newV2(t, openvidu2fake.Options{Recording: true})
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"EndRoom":       p.EndRoom(ctx, ".."),
+		"Admit":         p.Admit(ctx, "../x", "u"),
+		"StopRecording": func() error { _, err := p.StopRecording(ctx, "../../sessions/x"); return err }(),
+		"Participants":  func() error { _, err := p.Participants(ctx, "a%2fb"); return err }(),
+		"IssueToken": func() error {
+			_, err := p.IssueToken(ctx, video.TokenRequest{Room: "a/b", UserID: "u", Role: video.RolePatient, TTL: time.Hour})
+			return err
+		}(),
+	} {
+		assert.ErrorIs(t, err, video.ErrInvalidArgument, name)
+	}
+	assert.Zero(t, fake.Requests(), "nothing reached the server")
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // check is GET /config with the credentials: 200 is up, 401 misconfigured (it wraps
-// video.ErrUnauthenticated), anything else down. A server that does not ask for credentials
-// at that path (LiveKit answers 404 to it) speaks the other API, and the error says what to
-// set.
+// video.ErrUnauthenticated), anything else down. When the server has no OpenVidu 2 API there,
+// the error says what to set: a server that answers LiveKit's RoomService is OpenVidu 3 or
+// LiveKit; any other is the wrong URL or path.
 func (v *v2) check(ctx context.Context, p *Provider) error {
 	var cfg struct {
 		Version string `json:"VERSION"`
@@ -20,10 +20,15 @@ func (v *v2) check(ctx context.Context, p *Provider) error {
 	if status == http.StatusOK && err == nil {
 		return nil
 	}
-	if status == http.StatusUnauthorized || status == http.StatusNotFound {
-		if anon, aerr := p.get(ctx, v.path()+"/config"); aerr == nil && anon == http.StatusNotFound && p.httpHealth(ctx) == nil {
-			return fmt.Errorf("openvidu: GET %s/config: %w: the server does not serve OpenVidu 2's REST API but answers the LiveKit API's health check: it is OpenVidu 3 or LiveKit; set OPENVIDU_API_KEY (or OPENVIDU_API=livekit)", v.path(), video.ErrInvalidConfig)
-		}
+	switch {
+	case status == http.StatusNotFound && p.answersLiveKit(ctx):
+		return fmt.Errorf("openvidu: GET %s/config: %w: the server answers the LiveKit API, not OpenVidu 2's: it is OpenVidu 3 or LiveKit; set OPENVIDU_API_KEY (or OPENVIDU_API=livekit)", v.path(), video.ErrInvalidConfig)
+	case status == http.StatusUnauthorized && p.answersLiveKit(ctx):
+		// OpenVidu 3 PRO answers both APIs: the secret may be wrong, or the API.
+		return fmt.Errorf("openvidu: GET %s/config: %w (401): the server also answers the LiveKit API; on OpenVidu 3 without v2 compatibility set OPENVIDU_API_KEY (or OPENVIDU_API=livekit), otherwise check OPENVIDU_SECRET", v.path(), video.ErrUnauthenticated)
+	}
+	if status == http.StatusNotFound {
+		return fmt.Errorf("openvidu: GET %s/config: %w: the server has no OpenVidu 2 API there; check OPENVIDU_URL, and OPENVIDU_LEGACY_API (the /api paths of OpenVidu 2.22 and earlier)", v.path(), video.ErrInvalidConfig)
 	}
 	if err != nil {
 		return err

@@ -45,6 +45,9 @@ func (r v2Recording) recording() *video.Recording {
 
 // startRecording records the session as one composed file.
 func (v *v2) startRecording(ctx context.Context, room string) (*video.Recording, error) {
+	if err := checkRoom(room); err != nil {
+		return nil, err
+	}
 	const op = "POST /recordings/start"
 	var r v2Recording
 	status, err := v.call(ctx, op, http.MethodPost, "/recordings/start",
@@ -69,6 +72,9 @@ func (v *v2) startRecording(ctx context.Context, room string) (*video.Recording,
 
 // stopRecording stops it; the file is ready later (a webhook says so).
 func (v *v2) stopRecording(ctx context.Context, id string) (*video.Recording, error) {
+	if err := checkID("recording ID", id); err != nil {
+		return nil, err
+	}
 	const op = "POST /recordings/stop/{id}"
 	var r v2Recording
 	status, err := v.call(ctx, op, http.MethodPost, "/recordings/stop/"+url.PathEscape(id), nil, &r)
@@ -84,4 +90,21 @@ func (v *v2) stopRecording(ctx context.Context, id string) (*video.Recording, er
 		return nil, fmt.Errorf("%w: openvidu: %s: the recording is still starting (406)", video.ErrInvalidArgument, op)
 	}
 	return nil, unexpected(op, status)
+}
+
+// recording reads a recording: a ready one's URL is in the REST object, not in the webhook.
+func (v *v2) recording(ctx context.Context, id string) (*video.Recording, error) {
+	if err := checkID("recording ID", id); err != nil {
+		return nil, err
+	}
+	const op = "GET /recordings/{id}"
+	var r v2Recording
+	status, err := v.call(ctx, op, http.MethodGet, "/recordings/"+url.PathEscape(id), nil, &r)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, unexpected(op, status)
+	}
+	return r.recording(), nil
 }

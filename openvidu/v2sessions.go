@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	video "github.com/teleconsult/video"
@@ -29,33 +30,40 @@ type v2Data struct {
 	Role   video.Role `json:"role"`
 }
 
-// validSessionID reports whether room can be an OpenVidu 2 custom session ID: [a-zA-Z0-9_-]+.
-func validSessionID(room string) bool {
-	for i := 0; i < len(room); i++ {
-		c := room[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
+// checkRoom refuses a room that cannot be an OpenVidu 2 custom session ID: [a-zA-Z0-9_-]+.
+func checkRoom(room string) error {
+	if strings.Contains(room, "~") {
+		return fmt.Errorf("%w: openvidu: an OpenVidu 2 session ID is letters, digits, '-' and '_'", video.ErrInvalidArgument)
 	}
-	return room != ""
+	return checkID("session ID", room)
 }
 
 func (v *v2) createRoom(ctx context.Context, room string) error {
-	if !validSessionID(room) {
-		return fmt.Errorf("%w: openvidu: an OpenVidu 2 session ID is letters, digits, '-' and '_'", video.ErrInvalidArgument)
+	if err := checkRoom(room); err != nil {
+		return err
 	}
 	body := map[string]any{"customSessionId": room, "mediaMode": "ROUTED", "recordingMode": "MANUAL"}
-	status, err := v.call(ctx, "POST /sessions", http.MethodPost, "/sessions", body, nil)
+	var created struct {
+		ID string `json:"id"`
+	}
+	status, err := v.call(ctx, "POST /sessions", http.MethodPost, "/sessions", body, &created)
 	switch {
 	case err != nil:
 		return err
-	case status == http.StatusOK, status == http.StatusConflict: // 409: it exists
+	case status == http.StatusConflict: // it exists
 		return nil
+	case status == http.StatusOK && created.ID == room:
+		return nil
+	case status == http.StatusOK:
+		return fmt.Errorf("openvidu: POST /sessions: the answer names another session")
 	}
 	return unexpected("POST /sessions", status)
 }
 
 func (v *v2) endRoom(ctx context.Context, room string) error {
+	if err := checkRoom(room); err != nil {
+		return err
+	}
 	status, err := v.call(ctx, "DELETE /sessions/{id}", http.MethodDelete, "/sessions/"+url.PathEscape(room), nil, nil)
 	switch {
 	case err != nil:
@@ -84,6 +92,9 @@ func v2Role(g video.Grants) string {
 // issueToken asks the server for a connection in the room; a session the server no longer
 // has (404) is created and the request made once more.
 func (v *v2) issueToken(ctx context.Context, req video.TokenRequest) (string, error) {
+	if err := checkRoom(req.Room); err != nil {
+		return "", err
+	}
 	data, err := json.Marshal(v2Data{UserID: req.UserID, Name: req.Info.DisplayName, Email: req.Info.Email, Role: req.Role})
 	if err != nil {
 		return "", err
@@ -113,6 +124,9 @@ func (v *v2) issueToken(ctx context.Context, req video.TokenRequest) (string, er
 
 // connections lists the session's connections; a session the server does not have has none.
 func (v *v2) connections(ctx context.Context, room string) ([]v2Connection, error) {
+	if err := checkRoom(room); err != nil {
+		return nil, err
+	}
 	var list struct {
 		Content []v2Connection `json:"content"`
 	}
@@ -155,9 +169,13 @@ func (v *v2) participants(ctx context.Context, room string) ([]video.LivePartici
 	return out, nil
 }
 
-// admit makes the user's connections publishers. Changing a connection's role exists only in
-// OpenVidu PRO: on any other edition it is video.ErrUnsupported.
+// admit makes the user's waiting connections publishers. Changing a connection's role exists
+// only in OpenVidu PRO: on any other edition it is video.ErrUnsupported. Admitting again is
+// not an error: a user whose connections all publish already is admitted.
 func (v *v2) admit(ctx context.Context, room, userID string) error {
+	if err := checkRoom(room); err != nil {
+		return err
+	}
 	var cfg struct {
 		Edition string `json:"OPENVIDU_EDITION"`
 	}
@@ -178,7 +196,11 @@ func (v *v2) admit(ctx context.Context, room, userID string) error {
 	admitted := 0
 	for _, c := range conns {
 		var d v2Data
-		if json.Unmarshal([]byte(c.ServerData), &d) != nil || d.UserID != userID || c.Role != "SUBSCRIBER" {
+		if json.Unmarshal([]byte(c.ServerData), &d) != nil || d.UserID != userID {
+			continue
+		}
+		if c.Role != "SUBSCRIBER" {
+			admitted++ // admitted before
 			continue
 		}
 		const op = "PATCH /sessions/{id}/connection/{id}"
@@ -193,7 +215,7 @@ func (v *v2) admit(ctx context.Context, room, userID string) error {
 		admitted++
 	}
 	if admitted == 0 {
-		return fmt.Errorf("%w: openvidu: the participant has no connection waiting in the session", video.ErrNotFound)
+		return fmt.Errorf("%w: openvidu: the participant has no connection in the session", video.ErrNotFound)
 	}
 	return nil
 }

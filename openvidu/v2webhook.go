@@ -1,6 +1,7 @@
 package openvidu
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	video "github.com/teleconsult/video"
@@ -18,17 +20,14 @@ const maxWebhookBody = 64 << 10
 
 // v2Event is the part of an OpenVidu 2 webhook event the provider reads.
 type v2Event struct {
-	Event        string  `json:"event"`
-	Timestamp    int64   `json:"timestamp"` // ms
-	SessionID    string  `json:"sessionId"`
-	ConnectionID string  `json:"connectionId"`
-	ServerData   string  `json:"serverData"`
-	StartTime    int64   `json:"startTime"` // ms: the session's or the connection's start
-	ID           string  `json:"id"`        // recordingStatusChanged: the recording
-	Status       string  `json:"status"`
-	Size         int64   `json:"size"`
-	Duration     float64 `json:"duration"`
-	URL          string  `json:"url"`
+	Event        string `json:"event"`
+	Timestamp    int64  `json:"timestamp"` // ms
+	SessionID    string `json:"sessionId"`
+	ConnectionID string `json:"connectionId"`
+	ServerData   string `json:"serverData"`
+	StartTime    int64  `json:"startTime"` // ms: the session's or the connection's start
+	ID           string `json:"id"`        // recordingStatusChanged: the recording
+	Status       string `json:"status"`
 }
 
 // receiveV2 authenticates an OpenVidu 2 event by its shared header secret and translates it.
@@ -57,8 +56,10 @@ func (p *Provider) receiveV2(r *http.Request) (*video.WebhookEvent, error) {
 	if err := json.Unmarshal(body, &ev); err != nil || ev.Event == "" {
 		return nil, fmt.Errorf("%w: openvidu webhook: not an OpenVidu 2 event", video.ErrInvalidArgument)
 	}
+	// A redelivery is the same event: the same kind, session, connection or recording, status
+	// and time.
 	out := &video.WebhookEvent{Kind: video.WebhookOther, Room: ev.SessionID,
-		ID: ev.Event + "/" + ev.SessionID + "/" + ev.ConnectionID + ev.ID + "/" + strconv.FormatInt(ev.Timestamp, 10)}
+		ID: strings.Join([]string{ev.Event, ev.SessionID, ev.ConnectionID, ev.ID, ev.Status, strconv.FormatInt(ev.Timestamp, 10)}, "|")}
 	if ev.Timestamp > 0 {
 		out.At = time.UnixMilli(ev.Timestamp)
 	}
@@ -79,9 +80,19 @@ func (p *Provider) receiveV2(r *http.Request) (*video.WebhookEvent, error) {
 	case "participantLeft":
 		out.Kind, out.SessionStart = video.WebhookParticipantLeft, unixMilli(ev.StartTime)
 	case "recordingStatusChanged":
-		if ev.Status == "ready" || ev.Status == "failed" {
-			rec := v2Recording{ID: ev.ID, SessionID: ev.SessionID, Status: ev.Status, CreatedAt: ev.StartTime,
-				Duration: ev.Duration, Size: ev.Size, URL: ev.URL}
+		switch ev.Status {
+		case "ready":
+			// The event names no URL: the REST object does. Without it the event cannot be
+			// recorded yet; ErrUnavailable has the Service answer 503, and OpenVidu delivers it again.
+			ctx, cancel := context.WithTimeout(r.Context(), p.cfg.RecordingTimeout)
+			defer cancel()
+			rec, err := p.v2.recording(ctx, ev.ID)
+			if err != nil {
+				return nil, fmt.Errorf("%w: openvidu webhook: reading the ready recording: %w", video.ErrUnavailable, err)
+			}
+			out.Kind, out.Recording = video.WebhookRecordingEnded, rec
+		case "failed":
+			rec := v2Recording{ID: ev.ID, SessionID: ev.SessionID, Status: ev.Status, CreatedAt: ev.StartTime}
 			out.Kind, out.Recording = video.WebhookRecordingEnded, rec.recording()
 		}
 	}

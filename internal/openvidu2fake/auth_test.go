@@ -12,7 +12,7 @@ import (
 	"github.com/teleconsult/video/internal/openvidu2fake"
 )
 
-func TestEveryRequestNeedsTheSecret(t *testing.T) {
+func TestEveryAPIRequestNeedsTheSecret(t *testing.T) {
 	s := newFake(t, openvidu2fake.Options{})
 	for name, req := range map[string]request{
 		"no credentials": {noAuth: true},
@@ -20,7 +20,7 @@ func TestEveryRequestNeedsTheSecret(t *testing.T) {
 		"wrong user":     {user: "admin"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			for _, path := range []string{api + "/config", api + "/sessions", api + "/nope", "/elsewhere"} {
+			for _, path := range []string{api + "/config", api + "/sessions", api + "/nope", "/openvidu/cdr", "/openvidu/recordings/x/x.mp4"} {
 				req.method, req.path = http.MethodGet, path
 				r := do(t, s, req)
 				assert.Equal(t, http.StatusUnauthorized, r.status, path)
@@ -30,7 +30,19 @@ func TestEveryRequestNeedsTheSecret(t *testing.T) {
 		})
 	}
 	assert.Equal(t, http.StatusOK, get(t, s, api+"/config").status)
-	assert.Equal(t, int64(13), s.Requests(), "refused requests count too")
+	assert.Equal(t, int64(16), s.Requests(), "refused requests count too")
+}
+
+// Paths OpenVidu 2.32 does not protect are not the API's: 404, with or without credentials,
+// as a LiveKit client probing the server sees them.
+func TestUnprotectedPathsAreNotFound(t *testing.T) {
+	s := newFake(t, openvidu2fake.Options{})
+	for _, path := range []string{"/elsewhere", "/twirp/health", "/api/sessions"} {
+		for _, req := range []request{{noAuth: true}, {}} {
+			req.method, req.path = http.MethodGet, path
+			assert.Equal(t, http.StatusNotFound, do(t, s, req).status, "%s %+v", path, req)
+		}
+	}
 }
 
 func TestConfigReportsTheDeployment(t *testing.T) {

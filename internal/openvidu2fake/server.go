@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,10 +72,12 @@ func (s *Server) Close() { s.httpServer.Close() }
 // injector. It serves the same state as URL does.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// serve counts the request, checks its credentials and routes it.
+// serve counts the request, checks its credentials where OpenVidu 2.32's security
+// configuration asks for them, and routes it. Paths it does not protect (/, /twirp/health, …)
+// are not the API's: 404, credentials or not.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
-	if !s.authorized(r) {
+	if s.protected(r.URL.Path) && !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Realm"`)
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -94,3 +97,18 @@ func (s *Server) hostPort() (string, int) {
 
 // nowMillis is the Unix time in milliseconds, the unit of every timestamp in the API.
 func nowMillis() int64 { return time.Now().UnixMilli() }
+
+// protected reports whether OpenVidu 2.32 asks for credentials at path: the REST API (and its
+// legacy paths when they are served), the CDR, the recordings and the layouts.
+func (s *Server) protected(path string) bool {
+	prefixes := []string{"/openvidu/api", "/openvidu/cdr", "/openvidu/recordings", "/openvidu/layouts"}
+	if s.opts.Legacy {
+		prefixes = append(prefixes, legacyPrefix)
+	}
+	for _, p := range prefixes {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
