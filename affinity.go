@@ -73,7 +73,7 @@ func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (pin, *m
 	if err != nil {
 		return pin{}, nil, err
 	}
-	p := pin{c.Provider, c.Room}
+	p := pin{c.Provider, c.Room, c.Window}
 	s.pins.put(appointmentID, p)
 	return p, m, nil
 }

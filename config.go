@@ -23,6 +23,7 @@ const (
 // Bounds of the Service's settings.
 const (
 	maxTokenTTL         = 24 * time.Hour // a meeting token is a bearer credential
+	maxWindowMargin     = 24 * time.Hour
 	maxHealthTimeout    = time.Minute
 	maxHealthInterval   = 24 * time.Hour
 	maxRecoveryProbes   = 100
@@ -50,10 +51,23 @@ type Config struct {
 	RoomPrefix string `envconfig:"VIDEO_ROOM_PREFIX"`
 	// TokenTTL is how long a meeting token is valid (VIDEO_TOKEN_TTL, default 2h, at most 24h).
 	TokenTTL time.Duration `envconfig:"VIDEO_TOKEN_TTL"`
+	// EarlyJoin is how long before a scheduled appointment's start tokens are issued
+	// (VIDEO_EARLY_JOIN, default 10m, at most 24h). See Service.Schedule.
+	EarlyJoin time.Duration `envconfig:"VIDEO_EARLY_JOIN"`
+	// LateGrace is how long after a scheduled appointment's end tokens are still issued, and
+	// the latest any token is valid (VIDEO_LATE_GRACE, default 30m, at most 24h).
+	LateGrace time.Duration `envconfig:"VIDEO_LATE_GRACE"`
 	// ShareEmail passes participants' email addresses to the providers (VIDEO_SHARE_EMAIL,
 	// default false). Jitsi then puts them in the token and in the join link, where browser
 	// history, chat logs and proxies keep them; off, no email leaves the Service.
 	ShareEmail bool `envconfig:"VIDEO_SHARE_EMAIL"`
+	// RecordingConsent makes StartRecording wait for every patient's consent
+	// (VIDEO_RECORDING_CONSENT, default true; see Service.RecordConsent). Turn it off where
+	// consent is collected elsewhere.
+	RecordingConsent bool `envconfig:"VIDEO_RECORDING_CONSENT"`
+	// ReconnectGap is the longest break between two of a participant's connections that still
+	// counts as one session in attendance (VIDEO_RECONNECT_GAP, default 30s, at most 1h).
+	ReconnectGap time.Duration `envconfig:"VIDEO_RECONNECT_GAP"`
 	// RecordingTimeout bounds a start or stop of a server-side recording, on any provider
 	// (VIDEO_RECORDING_TIMEOUT, default 15s, at most 10m). Every other provider call is bounded
 	// by Health.Timeout.
@@ -88,6 +102,11 @@ func DefaultConfig() Config {
 		Environment: EnvProduction,
 		RoomPrefix:  "consult-",
 		TokenTTL:    2 * time.Hour,
+		EarlyJoin:   10 * time.Minute,
+		LateGrace:   30 * time.Minute,
+
+		RecordingConsent: true,
+		ReconnectGap:     30 * time.Second,
 
 		RecordingTimeout: 15 * time.Second,
 		Health:           HealthConfig{Timeout: 2 * time.Second, Interval: 15 * time.Second, RecoveryProbes: 2},
@@ -133,6 +152,15 @@ func (c Config) Validate() error {
 	if c.TokenTTL <= 0 || c.TokenTTL > maxTokenTTL {
 		return bad("VIDEO_TOKEN_TTL", "must be a positive duration of at most 24h")
 	}
+	if c.EarlyJoin < 0 || c.EarlyJoin > maxWindowMargin {
+		return bad("VIDEO_EARLY_JOIN", "must be a duration from 0 to 24h")
+	}
+	if c.LateGrace < 0 || c.LateGrace > maxWindowMargin {
+		return bad("VIDEO_LATE_GRACE", "must be a duration from 0 to 24h")
+	}
+	if c.ReconnectGap < 0 || c.ReconnectGap > time.Hour {
+		return bad("VIDEO_RECONNECT_GAP", "must be a duration from 0 to 1h")
+	}
 	if c.RecordingTimeout <= 0 || c.RecordingTimeout > maxRecordingTimeout {
 		return bad("VIDEO_RECORDING_TIMEOUT", "must be a positive duration of at most 10m")
 	}
@@ -156,10 +184,13 @@ func (c Config) LogValue() slog.Value {
 		slog.String("environment", string(c.Environment)),
 		slog.Bool("room_key_set", c.RoomKey.IsSet()),
 		slog.Duration("token_ttl", c.TokenTTL),
+		slog.Duration("early_join", c.EarlyJoin),
+		slog.Duration("late_grace", c.LateGrace),
 		slog.Duration("health_timeout", c.Health.Timeout),
 		slog.Duration("health_interval", c.Health.Interval),
 		slog.Bool("waiting_room", c.Policy.WaitingRoom),
 		slog.Bool("client_recording", c.Policy.ClientRecording),
 		slog.Bool("share_email", c.ShareEmail),
+		slog.Bool("recording_consent", c.RecordingConsent),
 	)
 }

@@ -35,6 +35,14 @@ type Consultation struct {
 	Participants []ParticipantRecord `json:"participants,omitempty"`
 	// CreatedAt is when the appointment was first pinned.
 	CreatedAt time.Time `json:"created_at"`
+	// Window is the appointment's scheduled time, when it has one (Service.Schedule).
+	Window Window `json:"window,omitzero"`
+	// Consents are the patients' answers about recording, oldest first: an audit trail
+	// (Service.RecordConsent). A patient's last answer holds.
+	Consents []Consent `json:"consents,omitempty"`
+	// Attendance is derived, not stored: ConsultationStatus fills it, one entry per participant
+	// (see NoShows). Stores ignore it.
+	Attendance []Attendance `json:"attendance,omitempty"`
 	// StartedAt is when the doctor started the consultation; zero before.
 	StartedAt time.Time `json:"started_at,omitzero"`
 	// StartedBy is the user ID of the doctor who started it.
@@ -83,8 +91,13 @@ func (c *Consultation) Clone() *Consultation {
 	}
 	out := *c
 	out.Participants = slices.Clone(c.Participants)
+	for i := range out.Participants {
+		out.Participants[i].Sessions = slices.Clone(c.Participants[i].Sessions)
+	}
+	out.Attendance = slices.Clone(c.Attendance)
 	out.Issues = slices.Clone(c.Issues)
 	out.Recordings = slices.Clone(c.Recordings)
+	out.Consents = slices.Clone(c.Consents)
 	out.Migrations = make([]Migration, len(c.Migrations))
 	for i, m := range c.Migrations {
 		m.Participants = slices.Clone(m.Participants)
@@ -127,6 +140,9 @@ type ParticipantRecord struct {
 	JoinedAt time.Time `json:"joined_at,omitzero"`
 	// LeftAt is when the user last left the room, as the provider reported it.
 	LeftAt time.Time `json:"left_at,omitzero"`
+	// Sessions are the user's connections to the room, as the provider reported them, in
+	// order of their start (see Attendance).
+	Sessions []Session `json:"sessions,omitempty"`
 }
 
 // Online reports whether the provider last reported the user joining rather than leaving.

@@ -39,6 +39,14 @@ var (
 	ErrStore = errors.New("consultation store failed")
 	// ErrClosed is returned after Service.Close.
 	ErrClosed = errors.New("service closed")
+	// ErrTooEarly refuses a token before a scheduled appointment's joining opens: its start
+	// less VIDEO_EARLY_JOIN. The error carries a *WindowError saying when.
+	ErrTooEarly = errors.New("too early to join")
+	// ErrTooLate refuses a token after a scheduled appointment's end plus VIDEO_LATE_GRACE.
+	ErrTooLate = errors.New("too late to join")
+	// ErrConsentRequired refuses to record while a patient who is connected or holds a token
+	// has not consented (Service.RecordConsent).
+	ErrConsentRequired = errors.New("patient consent required")
 )
 
 // Error is the error every Service method returns. Kind is one of the package's sentinel
@@ -127,7 +135,8 @@ func isKind(err error) bool {
 
 // kinds lists the sentinels.
 var kinds = []error{ErrInvalidArgument, ErrInvalidConfig, ErrNotFound, ErrConsultationEnded, ErrForbidden,
-	ErrDisabled, ErrUnsupported, ErrUnavailable, ErrUnauthenticated, ErrAllProvidersFailed, ErrConflict, ErrStore, ErrClosed}
+	ErrDisabled, ErrUnsupported, ErrUnavailable, ErrUnauthenticated, ErrAllProvidersFailed, ErrConflict, ErrStore, ErrClosed,
+	ErrTooEarly, ErrTooLate, ErrConsentRequired}
 
 // Code returns the Kind of the *Error in err's chain, or nil when there is none.
 func Code(err error) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"time"
 
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/jitsi"
@@ -123,4 +124,51 @@ func ExampleError() {
 	// Output:
 	// userID true
 	// video: GenerateMeetingToken: userID: invalid argument: must not be empty
+}
+
+// An appointment with its scheduled time: a token before joining opens is refused with the
+// time it opens.
+func ExampleService_Schedule() {
+	svc, err := video.New(exampleConfig(), []video.Provider{videotest.NewProvider("openvidu")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer svc.Close()
+	ctx := context.Background()
+	start := time.Date(2099, 3, 1, 14, 0, 0, 0, time.UTC)
+	if _, err := svc.Schedule(ctx, "appt-1", video.Window{Start: start, End: start.Add(30 * time.Minute)}); err != nil {
+		log.Fatal(err)
+	}
+	_, err = svc.GenerateMeetingToken(ctx, "appt-1", "patient-7", video.RolePatient, video.UserInfo{})
+	var we *video.WindowError
+	if errors.Is(err, video.ErrTooEarly) && errors.As(err, &we) {
+		fmt.Println("joining opens at", we.Opens.Format(time.RFC3339))
+	}
+	// Output: joining opens at 2099-03-01T13:50:00Z
+}
+
+// Recording waits for the patient's consent; withdrawing it stops the recording.
+func ExampleService_RecordConsent() {
+	svc, err := video.New(exampleConfig(), []video.Provider{videotest.NewProvider("openvidu")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer svc.Close()
+	ctx := context.Background()
+	if _, err := svc.GenerateMeetingToken(ctx, "appt-1", "patient-7", video.RolePatient, video.UserInfo{}); err != nil {
+		log.Fatal(err)
+	}
+	_, err = svc.StartRecording(ctx, "appt-1", "doctor-1", video.RoleDoctor)
+	fmt.Println(errors.Is(err, video.ErrConsentRequired))
+	if _, err := svc.RecordConsent(ctx, "appt-1", "patient-7", true); err != nil {
+		log.Fatal(err)
+	}
+	rec, err := svc.StartRecording(ctx, "appt-1", "doctor-1", video.RoleDoctor)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(rec.Status)
+	// Output:
+	// true
+	// active
 }

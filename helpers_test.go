@@ -25,9 +25,10 @@ const (
 )
 
 // testConfig is a valid configuration with the room key set and slow health, so that tests
-// control when probes run.
+// control when probes run. Recording needs no consent here (consent_test.go turns it on).
 func testConfig() video.Config {
 	cfg := video.DefaultConfig()
+	cfg.RecordingConsent = false
 	cfg.RoomKey = testRoomKey
 	cfg.TokenTTL = time.Hour
 	cfg.Health.Timeout = time.Minute

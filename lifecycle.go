@@ -109,7 +109,10 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 	return c, nil
 }
 
-// ConsultationStatus returns the appointment's consultation, or ErrNotFound.
+// ConsultationStatus returns the appointment's consultation, or ErrNotFound, with its
+// Attendance derived: each participant's first join, last leave and time connected (reconnects
+// within VIDEO_RECONNECT_GAP merged), and, once the appointment is over, the no-shows
+// (Consultation.NoShows). A participant whose provider sends no events is unknown, never absent.
 func (s *Service) ConsultationStatus(ctx context.Context, appointmentID string) (*Consultation, error) {
 	const op = "ConsultationStatus"
 	if err := s.ready(op); err != nil {
@@ -122,6 +125,7 @@ func (s *Service) ConsultationStatus(ctx context.Context, appointmentID string) 
 	if err != nil {
 		return nil, s.storeErr(op, err)
 	}
+	s.attendance(c, s.now())
 	return c, nil
 }
 

@@ -2,10 +2,11 @@ package video
 
 import "sync"
 
-// pin is where an appointment is pinned.
+// pin is where an appointment is pinned, and the window its tokens are issued in.
 type pin struct {
 	provider ProviderName
 	room     string
+	window   Window
 }
 
 // pinCache remembers appointments' pins in this process, so a token request for a known

@@ -77,6 +77,9 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkConsent(op, c); err != nil {
+		return nil, err
+	}
 	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
 	defer cancel()
 	rec, err := rc.StartRecording(callCtx, c.Room)

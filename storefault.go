@@ -23,7 +23,7 @@ import (
 // recreate puts back the record of appointmentID, lost by the store, from the pin this replica
 // saw. Another replica may have re-created it first: the stored record is returned either way.
 func (s *Service) recreate(ctx context.Context, op, appointmentID string, seen pin) (*Consultation, error) {
-	c, created, err := s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: seen.provider, Room: seen.room, CreatedAt: s.now()})
+	c, created, err := s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: seen.provider, Room: seen.room, Window: seen.window, CreatedAt: s.now()})
 	if err != nil {
 		return nil, s.storeErr(op, err)
 	}

@@ -46,7 +46,9 @@ func (s *Service) shared(info UserInfo) UserInfo {
 // consultation ended it returns ErrConsultationEnded — while the store keeps the ended record:
 // once a store drops it (the memory store a day after the end, redisstore after
 // VIDEO_REDIS_RETENTION), the appointment is new again, and a replica that still remembers its
-// pin re-creates the record there (see storefault.go).
+// pin re-creates the record there (see storefault.go). For a scheduled appointment
+// (Schedule), a token before joining opens is ErrTooEarly and after it closed ErrTooLate, and a
+// token's expiry never passes the close (see window.go).
 func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userID string, role Role, info UserInfo) (*MeetingToken, error) {
 	const op = "GenerateMeetingToken"
 	if err := s.ready(op); err != nil {
@@ -61,6 +63,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 	if err := checkUserInfo(op, info); err != nil {
 		return nil, err
 	}
+	verified := false // a refusal by the window has been checked against the record
 	for range maxAttempts {
 		p, m, err := s.pinFor(ctx, op, appointmentID)
 		if err != nil {
@@ -69,8 +72,23 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		if m == nil {
 			continue // the cached pin's provider is confirmed down: read, and migrate, next round
 		}
+		ttl, err := s.admitAt(op, p.window, s.now())
+		if err != nil {
+			if verified {
+				return nil, err
+			}
+			// The window this replica remembers refuses: the appointment may have been
+			// rescheduled on another replica. Read the record before refusing.
+			c, rerr := s.read(ctx, op, appointmentID)
+			if rerr != nil {
+				return nil, rerr
+			}
+			verified = true
+			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
+			continue
+		}
 		callCtx, cancel := s.bounded(ctx)
-		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: s.cfg.TokenTTL})
+		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: ttl})
 		cancel()
 		if err != nil {
 			if err := m.callFailed(ctx, op, err); err != nil {
@@ -95,7 +113,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			if c, err = s.reconcile(ctx, op, p, c); err != nil {
 				return nil, err
 			}
-			s.pins.put(appointmentID, pin{c.Provider, c.Room})
+			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
 			continue
 		case errors.Is(err, ErrNotFound):
 			// The store lost the record this replica saw (or dropped it after retention): put it
@@ -106,6 +124,12 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			continue
 		case err != nil:
 			return nil, s.storeErr(op, err)
+		}
+		if !c.Window.Equal(p.window) {
+			// Rescheduled since this replica last saw the appointment: the token was made for
+			// the old window. Make it again for the new one (or refuse by it).
+			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
+			continue
 		}
 		return &MeetingToken{AppointmentID: appointmentID, UserID: userID, Role: role, Provider: p.provider,
 			Room: p.room, Token: tok.Token, JoinURL: tok.JoinURL, ServerURL: tok.ServerURL, ExpiresAt: tok.ExpiresAt}, nil

@@ -173,13 +173,14 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 				p = &c.Participants[len(c.Participants)-1]
 			}
 			session := ev.SessionStart // when the session this event is about began
+			attended := p.recordSession(ev.Kind, session, at)
 			if ev.Kind == WebhookParticipantLeft {
 				if !session.IsZero() && session.Before(p.JoinedAt) {
-					return false // an earlier session's leave: the participant is back since
+					return attended // an earlier session's leave: the participant is back since
 				}
 				left := latest(at, session) // a session cannot end before it began (At has seconds only)
 				if !left.After(p.LeftAt) {
-					return false
+					return attended
 				}
 				p.LeftAt = left
 				return true
@@ -189,7 +190,7 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 				joined = session // to the millisecond where the provider says: a rejoin sorts after a leave of the same second
 			}
 			if !joined.After(p.JoinedAt) {
-				return false
+				return attended
 			}
 			p.JoinedAt = joined
 			if c.Provider == from && c.Room == ev.Room && p.Role == RoleDoctor && c.StartedAt.IsZero() && c.EndedAt.IsZero() {

@@ -25,12 +25,15 @@ const (
 	fStartedBy   = "started_by"
 	fEnded       = "ended"
 	fEndedBy     = "ended_by"
+	fWindowStart = "wstart"
+	fWindowEnd   = "wend"
 	fVersion     = "v"
 	fIssueSeq    = "iseq"
 	pParticipant = "p" + sep
 	pIssue       = "i" + sep
 	pRecording   = "r" + sep
 	pMigration   = "m" + sep
+	pConsent     = "k" + sep
 )
 
 // participantPrefix is the field prefix of one participant's attributes.
@@ -52,6 +55,10 @@ func encode(c *video.Consultation) ([]any, error) {
 		add(fEnded, micros(c.EndedAt))
 		add(fEndedBy, c.EndedBy)
 	}
+	if !c.Window.IsZero() {
+		add(fWindowStart, micros(c.Window.Start))
+		add(fWindowEnd, micros(c.Window.End))
+	}
 	for _, p := range c.Participants {
 		pre := participantPrefix(p.UserID, p.Role)
 		add(pre+"provider", string(p.Provider))
@@ -61,6 +68,13 @@ func encode(c *video.Consultation) ([]any, error) {
 			if !t.IsZero() {
 				add(pre+name, micros(t))
 			}
+		}
+		if len(p.Sessions) > 0 {
+			b, err := json.Marshal(p.Sessions)
+			if err != nil {
+				return nil, err
+			}
+			add(pre+"sessions", string(b))
 		}
 	}
 	add(fIssueSeq, strconv.Itoa(len(c.Issues)))
@@ -85,6 +99,13 @@ func encode(c *video.Consultation) ([]any, error) {
 		}
 		add(pMigration+fmt.Sprintf("%06d", i+1), string(b))
 	}
+	for i, k := range c.Consents {
+		b, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		add(pConsent+fmt.Sprintf("%06d", i+1), string(b))
+	}
 	return kv, nil
 }
 
@@ -93,7 +114,7 @@ func encode(c *video.Consultation) ([]any, error) {
 func decode(flat []any) (*video.Consultation, error) {
 	c := &video.Consultation{}
 	parts := map[string]*video.ParticipantRecord{}
-	var issues, migrations [][2]string
+	var issues, migrations, consents [][2]string
 	for i := 0; i+1 < len(flat); i += 2 {
 		k, _ := flat[i].(string)
 		v, _ := flat[i+1].(string)
@@ -114,6 +135,10 @@ func decode(flat []any) (*video.Consultation, error) {
 			c.EndedAt = fromMicros(v)
 		case k == fEndedBy:
 			c.EndedBy = v
+		case k == fWindowStart:
+			c.Window.Start = fromMicros(v)
+		case k == fWindowEnd:
+			c.Window.End = fromMicros(v)
 		case k == fVersion:
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
@@ -146,6 +171,10 @@ func decode(flat []any) (*video.Consultation, error) {
 				p.JoinedAt = fromMicros(v)
 			case "left":
 				p.LeftAt = fromMicros(v)
+			case "sessions":
+				if err := json.Unmarshal([]byte(v), &p.Sessions); err != nil {
+					return nil, fmt.Errorf("redisstore: corrupt sessions: %w", err)
+				}
 			}
 		case strings.HasPrefix(k, pIssue):
 			issues = append(issues, [2]string{k[len(pIssue):], v})
@@ -157,6 +186,8 @@ func decode(flat []any) (*video.Consultation, error) {
 			c.Recordings = append(c.Recordings, r)
 		case strings.HasPrefix(k, pMigration):
 			migrations = append(migrations, [2]string{k[len(pMigration):], v})
+		case strings.HasPrefix(k, pConsent):
+			consents = append(consents, [2]string{k[len(pConsent):], v})
 		}
 	}
 	if c.AppointmentID == "" || c.Version == 0 {
@@ -192,6 +223,14 @@ func decode(flat []any) (*video.Consultation, error) {
 			return nil, fmt.Errorf("redisstore: corrupt migration: %w", err)
 		}
 		c.Migrations = append(c.Migrations, mig)
+	}
+	slices.SortFunc(consents, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	for _, k := range consents {
+		var answer video.Consent
+		if err := json.Unmarshal([]byte(k[1]), &answer); err != nil {
+			return nil, fmt.Errorf("redisstore: corrupt consent: %w", err)
+		}
+		c.Consents = append(c.Consents, answer)
 	}
 	return c, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -239,4 +241,85 @@ func TestRedisDownFailsClosedWithAClearError(t *testing.T) {
 	assert.Zero(t, r.ov.Calls(videotest.OpIssueToken)+r.jt.Calls(videotest.OpIssueToken), "no token without the store")
 	var verr *video.Error
 	require.True(t, errors.As(err, &verr))
+}
+
+// TestAWindowSetOnOneReplicaBindsTheOthers: the window lives in the record on Redis, so a
+// reschedule on replica A binds replica B's next token, whatever B remembers.
+func TestAWindowSetOnOneReplicaBindsTheOthers(t *testing.T) {
+	st, _ := newStore(t)
+	a, b := newReplica(t, st, nil), newReplica(t, st, nil)
+	ctx := context.Background()
+	now := time.Now()
+	tomorrow := video.Window{Start: now.Add(24 * time.Hour), End: now.Add(25 * time.Hour)}
+	current := video.Window{Start: now.Add(-time.Minute), End: now.Add(time.Hour)}
+	_, err := a.svc.Schedule(ctx, "a1", tomorrow)
+	require.NoError(t, err)
+	_, err = b.svc.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.ErrorIs(t, err, video.ErrTooEarly)
+	_, err = a.svc.Schedule(ctx, "a1", current)
+	require.NoError(t, err)
+	_, err = b.svc.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err, "rescheduled to now on A: B issues")
+	_, err = a.svc.Schedule(ctx, "a1", tomorrow)
+	require.NoError(t, err)
+	_, err = b.svc.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.ErrorIs(t, err, video.ErrTooEarly, "rescheduled to tomorrow on A: B refuses")
+	c, err := st.Get(ctx, "a1")
+	require.NoError(t, err)
+	assert.True(t, c.Window.Equal(video.Window{Start: tomorrow.Start.UTC().Truncate(time.Microsecond), End: tomorrow.End.UTC().Truncate(time.Microsecond)}))
+}
+
+// TestConsentAndAttendanceAcrossReplicas: a consent given on one replica and events received
+// by another are in the record on Redis, for every replica: recording waits for it, withdrawing
+// it on one replica stops a recording another started, and attendance reads the same anywhere.
+func TestConsentAndAttendanceAcrossReplicas(t *testing.T) {
+	st, _ := newStore(t)
+	ov, jt := videotest.NewProvider("openvidu"), videotest.NewProvider("jitsi") // one server, seen by both replicas
+	cfg := video.DefaultConfig()
+	cfg.RoomKey = roomKey
+	svc := func() *video.Service {
+		s, err := video.New(cfg, []video.Provider{ov, jt}, video.WithStore(st))
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := svc(), svc()
+	ctx := context.Background()
+	doc, err := a.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.NoError(t, err)
+	_, err = b.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err)
+
+	_, err = a.StartRecording(ctx, "a1", "doc", video.RoleDoctor)
+	require.ErrorIs(t, err, video.ErrConsentRequired)
+	_, err = b.RecordConsent(ctx, "a1", "pat", true)
+	require.NoError(t, err)
+	_, err = a.StartRecording(ctx, "a1", "doc", video.RoleDoctor)
+	require.NoError(t, err, "the consent given on B lets A record")
+	c, err := b.RecordConsent(ctx, "a1", "pat", false)
+	require.NoError(t, err)
+	assert.Equal(t, 1, ov.Calls(videotest.OpStopRecording), "B stopped the recording A started")
+	require.Len(t, c.Recordings, 1)
+	assert.Equal(t, video.RecordingComplete, c.Recordings[0].Status)
+	require.Len(t, c.Consents, 2)
+
+	joined := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	for _, ev := range []video.WebhookEvent{
+		{ID: "j1", Kind: video.WebhookParticipantJoined, Room: doc.Room, UserID: "pat", Role: video.RolePatient, At: joined, SessionStart: joined},
+		{ID: "l1", Kind: video.WebhookParticipantLeft, Room: doc.Room, UserID: "pat", Role: video.RolePatient, At: joined.Add(30 * time.Second), SessionStart: joined},
+	} {
+		w := httptest.NewRecorder()
+		a.WebhookHandler().ServeHTTP(w, ov.WebhookRequest(ev))
+		require.Equal(t, http.StatusOK, w.Code)
+	}
+	got, err := b.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	var pat video.Attendance
+	for _, at := range got.Attendance {
+		if at.UserID == "pat" {
+			pat = at
+		}
+	}
+	assert.Equal(t, video.AttendanceAttended, pat.State, "events received by A, read on B")
+	assert.Equal(t, 30*time.Second, pat.Connected)
 }

@@ -60,6 +60,52 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		assert.Equal(t, int64(1), got.Version)
 	})
 
+	t.Run("WindowIsKept", func(t *testing.T) {
+		st := newStore(t)
+		c := seed("a1", nameA)
+		c.Window = video.Window{Start: at.Add(time.Hour), End: at.Add(90 * time.Minute)}
+		stored, _, err := st.Create(ctx, c)
+		require.NoError(t, err)
+		assert.True(t, stored.Window.Equal(c.Window), "Create keeps the window")
+		next := stored.Clone()
+		next.Window = video.Window{Start: at.Add(2 * time.Hour), End: at.Add(3 * time.Hour)}
+		updated, err := st.Update(ctx, next)
+		require.NoError(t, err)
+		assert.True(t, updated.Window.Equal(next.Window), "Update changes it")
+		added, err := st.AddParticipant(ctx, "a1", nameA, c.Room, participant("pat", video.RolePatient))
+		require.NoError(t, err)
+		assert.True(t, added.Window.Equal(next.Window), "AddParticipant returns it")
+		got, err := st.Get(ctx, "a1")
+		require.NoError(t, err)
+		assert.True(t, got.Window.Equal(next.Window))
+	})
+
+	t.Run("SessionsAndConsentsAreKept", func(t *testing.T) {
+		st := newStore(t)
+		stored, _, err := st.Create(ctx, seed("a1", nameA))
+		require.NoError(t, err)
+		next := stored.Clone()
+		pat := participant("pat", video.RolePatient)
+		pat.Sessions = []video.Session{{Joined: at, Left: at.Add(time.Minute)}, {Joined: at.Add(2 * time.Minute)}}
+		next.Participants = []video.ParticipantRecord{pat}
+		next.Consents = []video.Consent{{PatientID: "pat", Granted: true, At: at}, {PatientID: "pat", Granted: false, At: at.Add(time.Minute)}}
+		_, err = st.Update(ctx, next)
+		require.NoError(t, err)
+		added, err := st.AddParticipant(ctx, "a1", nameA, stored.Room, participant("pat", video.RolePatient))
+		require.NoError(t, err)
+		for _, got := range []*video.Consultation{added, mustGet(t, st, "a1")} {
+			require.Len(t, got.Participants, 1)
+			s := got.Participants[0].Sessions
+			require.Len(t, s, 2, "a token's record keeps the sessions")
+			assert.True(t, s[0].Joined.Equal(at) && s[0].Left.Equal(at.Add(time.Minute)))
+			assert.True(t, s[1].Left.IsZero())
+			require.Len(t, got.Consents, 2, "the consent trail, in order")
+			assert.True(t, got.Consents[0].Granted)
+			assert.False(t, got.Consents[1].Granted)
+			assert.Equal(t, "pat", got.Consents[1].PatientID)
+		}
+	})
+
 	t.Run("GetByRoom", func(t *testing.T) {
 		st := newStore(t)
 		c, _, err := st.Create(ctx, seed("a1", nameA))
@@ -328,4 +374,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) video.Store) {
 		_, err = st.Get(ctx, "a1")
 		assert.ErrorIs(t, err, video.ErrNotFound, "a cancelled create must write nothing")
 	})
+}
+
+// mustGet reads a consultation that must be there.
+func mustGet(t *testing.T, st video.Store, id string) *video.Consultation {
+	t.Helper()
+	c, err := st.Get(context.Background(), id)
+	require.NoError(t, err)
+	return c
 }

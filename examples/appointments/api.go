@@ -28,6 +28,8 @@ func NewAPI(svc *video.Service, auth Authenticator, authz Authorizer) http.Handl
 	route("GET /appointments/{id}/video/status", a.status)
 	route("POST /appointments/{id}/video/issues", a.issue)
 	route("POST /appointments/{id}/video/admit", a.admit)
+	route("PUT /appointments/{id}/video/schedule", a.schedule)
+	route("POST /appointments/{id}/video/consent", a.consent)
 	mux.Handle("POST /video/webhooks", svc.WebhookHandler())
 	mux.HandleFunc("GET /healthz", a.health)
 	return jsonErrors(mux)
@@ -125,20 +127,30 @@ type statusView struct {
 	AppointmentID string             `json:"appointment_id"`
 	Status        video.Status       `json:"status"`
 	Provider      video.ProviderName `json:"provider"`
+	Window        video.Window       `json:"window,omitzero"`
 	StartedAt     time.Time          `json:"started_at,omitzero"`
 	EndedAt       time.Time          `json:"ended_at,omitzero"`
+	// Attendance is the caller's own.
+	Attendance *video.Attendance `json:"attendance,omitempty"`
 }
 
-// status answers the whole record to the doctor and statusView to everyone else.
+// status answers the whole record to the doctor (attendance and no-shows included) and
+// statusView to everyone else.
 func (a *api) status(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.ConsultationStatus(r.Context(), r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	if identityOf(r).Role != video.RoleDoctor {
-		writeJSON(w, http.StatusOK, statusView{AppointmentID: c.AppointmentID, Status: c.Status(), Provider: c.Provider,
-			StartedAt: c.StartedAt, EndedAt: c.EndedAt})
+	if id := identityOf(r); id.Role != video.RoleDoctor {
+		v := statusView{AppointmentID: c.AppointmentID, Status: c.Status(), Provider: c.Provider, Window: c.Window,
+			StartedAt: c.StartedAt, EndedAt: c.EndedAt}
+		for i := range c.Attendance {
+			if c.Attendance[i].UserID == id.UserID {
+				v.Attendance = &c.Attendance[i]
+			}
+		}
+		writeJSON(w, http.StatusOK, v)
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
@@ -174,6 +186,57 @@ func (a *api) admit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.svc.AdmitParticipant(r.Context(), r.PathValue("id"), id.UserID, id.Role, req.ParticipantID); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type scheduleRequest struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// schedule sets (or changes) the appointment's window; only its doctor may. Tokens are then
+// issued from the start less VIDEO_EARLY_JOIN to the end plus VIDEO_LATE_GRACE. A backend
+// would call Schedule from its own booking code; the endpoint shows the call.
+func (a *api) schedule(w http.ResponseWriter, r *http.Request) {
+	if identityOf(r).Role != video.RoleDoctor {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: errorDetail{Code: "forbidden", Message: "only the doctor schedules"}})
+		return
+	}
+	var req scheduleRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	c, err := a.svc.Schedule(r.Context(), r.PathValue("id"), video.Window{Start: req.Start, End: req.End})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type consentRequest struct {
+	Granted *bool `json:"granted"`
+}
+
+// consent records the calling patient's answer about recording.
+func (a *api) consent(w http.ResponseWriter, r *http.Request) {
+	id := identityOf(r)
+	if id.Role != video.RolePatient {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: errorDetail{Code: "forbidden", Message: "only a patient answers for themself"}})
+		return
+	}
+	var req consentRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Granted == nil {
+		badRequest(w, "granted", "required: true or false")
+		return
+	}
+	if _, err := a.svc.RecordConsent(r.Context(), r.PathValue("id"), id.UserID, *req.Granted); err != nil {
 		writeError(w, err)
 		return
 	}

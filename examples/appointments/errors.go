@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	video "github.com/teleconsult/video"
 )
@@ -17,6 +18,9 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
+	// Opens and Closes say when joining opens or closed (too_early, too_late).
+	Opens  time.Time `json:"opens,omitzero"`
+	Closes time.Time `json:"closes,omitzero"`
 }
 
 // answer is the HTTP status, the code and a plain sentence of an error kind.
@@ -42,6 +46,9 @@ var statusOf = map[error]answer{
 	video.ErrStore:              {http.StatusServiceUnavailable, "store_unavailable", "consultations cannot be read or written now"},
 	video.ErrDisabled:           {http.StatusServiceUnavailable, "disabled", "video consultations are turned off"},
 	video.ErrClosed:             {http.StatusServiceUnavailable, "shutting_down", "this server is shutting down"},
+	video.ErrTooEarly:           {http.StatusConflict, "too_early", "joining has not opened yet"},
+	video.ErrTooLate:            {http.StatusConflict, "too_late", "joining has closed"},
+	video.ErrConsentRequired:    {http.StatusConflict, "consent_required", "a patient has not consented to recording"},
 }
 
 // writeError answers err as JSON with the status its kind calls for, and a message that adds to
@@ -58,6 +65,10 @@ func writeError(w http.ResponseWriter, err error) {
 		if verr.Msg != "" {
 			d.Message = verr.Msg
 		}
+	}
+	var werr *video.WindowError
+	if errors.As(err, &werr) {
+		d.Message, d.Opens, d.Closes = werr.Error(), werr.Opens, werr.Closes
 	}
 	writeJSON(w, a.status, errorBody{Error: d})
 }
