@@ -77,7 +77,8 @@ func TestReplicasNeverSplitAnAppointmentOnACluster(t *testing.T) {
 func TestAPinWaitsForAReplica(t *testing.T) {
 	cl := sharedCluster(t)
 	prefix := "wait" + strconv.FormatInt(shared.n.Add(1), 10) + ":"
-	st := openCluster(t, cl, func(c *redisstore.Config) { c.Prefix = prefix })
+	// A wait long enough that a loaded machine does not time out a healthy replica.
+	st := openCluster(t, cl, func(c *redisstore.Config) { c.Prefix, c.WaitTimeout = prefix, time.Second })
 	key := func(id string) string { return prefix + "c:{" + id + "}" }
 	ctx := context.Background()
 	_, created, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "r1", CreatedAt: time.Now()})
@@ -166,9 +167,10 @@ func TestWritesFollowASlotBeingResharded(t *testing.T) {
 	run(src.Addr, "MIGRATE", host, port, key, "0", "5000")
 
 	issue := video.TechnicalIssue{Category: video.IssueAudio, UserID: "pat", ReportedAt: time.Now()}
+	before := st.UnreplicatedWrites() // the create's wait may have timed out on a loaded machine
 	_, err = st.AddIssue(ctx, "a1", issue)
 	require.NoError(t, err, "a write to a key already moved, while its slot is migrating (ASK)")
-	assert.Equal(t, int64(1), st.UnreplicatedWrites(), "written through the cluster client, without a wait")
+	assert.Equal(t, before+1, st.UnreplicatedWrites(), "written through the cluster client, without a wait")
 
 	for _, n := range layout {
 		if n.Master {
@@ -179,6 +181,6 @@ func TestWritesFollowASlotBeingResharded(t *testing.T) {
 	c, err := st.AddIssue(ctx, "a1", issue)
 	require.NoError(t, err, "the first write after the move (MOVED)")
 	assert.Len(t, c.Issues, 2)
-	assert.LessOrEqual(t, st.UnreplicatedWrites(), int64(2))
+	assert.LessOrEqual(t, st.UnreplicatedWrites(), before+2, "at most this write too, had it found its master paused or still moving")
 	t.Logf("unreplicated writes: %d", st.UnreplicatedWrites())
 }

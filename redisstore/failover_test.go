@@ -22,6 +22,9 @@ import (
 // failoverBudget is how long after a replica's promotion every slot must serve again.
 const failoverBudget = 5 * time.Second
 
+// failoverWait is the failover tests' WAIT timeout.
+const failoverWait = 400 * time.Millisecond
+
 // TestClusterMasterFailover kills -9 the master holding the most consultations under traffic
 // (clusterFailover) and checks, in the failover window: how long after the promotion every slot
 // serves again, tokens acknowledged and then lost, moves stored without a notice, and
@@ -69,7 +72,7 @@ func killMaster(victim, _ *testserver.Redis) { victim.Kill() }
 
 func killMasterWhileReplicaLags(victim, heir *testserver.Redis) {
 	heir.Freeze()
-	time.Sleep(redisstore.DefaultWaitTimeout / 2) // writes wait for the frozen replica; none times out
+	time.Sleep(failoverWait / 4) // writes wait for the frozen replica; none times out
 	victim.Kill()
 	heir.Thaw()
 }
@@ -115,7 +118,9 @@ func checkFailover(t *testing.T, c failoverCounts) {
 func clusterFailover(tb testing.TB, fault func(victim, heir *testserver.Redis)) failoverCounts {
 	cl := testserver.StartRedisCluster(tb, testserver.ClusterOptions{NodeTimeout: 2 * time.Second})
 	const prefix = "fo:"
-	samePrefix := func(c *redisstore.Config) { c.Prefix = prefix }
+	// Writes wait up to failoverWait for the replica: long enough that a loaded machine does
+	// not time out a healthy one (an acknowledged write whose wait timed out could be lost).
+	samePrefix := func(c *redisstore.Config) { c.Prefix, c.WaitTimeout = prefix, failoverWait }
 	stA, stB := openCluster(tb, cl, samePrefix), openCluster(tb, cl, samePrefix)
 	fast := func(cfg *video.Config) {
 		cfg.Health.Interval = time.Millisecond
