@@ -95,26 +95,30 @@ func (p *ParticipantRecord) recordSession(kind WebhookKind, start, at time.Time)
 	return true
 }
 
-// addSession inserts s in order of start, dropping the oldest past maxSessions.
+// addSession inserts s in order of start. Past maxSessions the two oldest become one, from the
+// first's start to the later end, so the first join is kept and memory stays bounded (their
+// gap then counts as connected).
 func (p *ParticipantRecord) addSession(s Session) {
 	i, _ := slices.BinarySearchFunc(p.Sessions, s, func(a, b Session) int { return a.Joined.Compare(b.Joined) })
 	p.Sessions = slices.Insert(p.Sessions, i, s)
 	if len(p.Sessions) > maxSessions {
-		p.Sessions = p.Sessions[len(p.Sessions)-maxSessions:]
+		first, second := p.Sessions[0], p.Sessions[1]
+		merged := Session{Joined: first.Joined, Left: latest(first.Left, second.Left)}
+		if first.Left.IsZero() || second.Left.IsZero() {
+			merged.Left = time.Time{}
+		}
+		p.Sessions = append([]Session{merged}, p.Sessions[2:]...)
 	}
 }
 
-// stays merges the sessions that overlap or follow within gap. An open session lasts until the
-// next one began, or, the last, until now.
-func stays(sessions []Session, gap time.Duration, now time.Time) []Session {
+// merge joins the sessions that overlap or follow within gap, each open one lasting until
+// until. The sessions are in order of start.
+func merge(sessions []Session, gap time.Duration, until time.Time) []Session {
 	var out []Session
-	for i, s := range sessions {
+	for _, s := range sessions {
 		end := s.Left
 		if end.IsZero() {
-			end = now
-			if i+1 < len(sessions) {
-				end = sessions[i+1].Joined
-			}
+			end = until
 		}
 		if n := len(out); n > 0 && !s.Joined.After(out[n-1].Left.Add(gap)) {
 			out[n-1].Left = latest(out[n-1].Left, end)
@@ -126,8 +130,11 @@ func stays(sessions []Session, gap time.Duration, now time.Time) []Session {
 }
 
 // attendanceOf derives p's attendance at now. tracked says whether p's provider sends events;
-// over, whether the appointment is over.
-func attendanceOf(p ParticipantRecord, tracked, over bool, gap time.Duration, now time.Time) Attendance {
+// over, whether the appointment is over; ended, when the consultation ended (zero while it has
+// not), which ends every open session. A participant is connected while any session is open:
+// two devices, one still in the room, are one connected participant. The time connected counts
+// overlaps once and a reconnect's gap not at all; stays count reconnects within gap as one.
+func attendanceOf(p ParticipantRecord, tracked, over bool, gap time.Duration, now, ended time.Time) Attendance {
 	a := Attendance{UserID: p.UserID, Role: p.Role}
 	switch {
 	case !tracked && len(p.Sessions) == 0:
@@ -140,13 +147,18 @@ func attendanceOf(p ParticipantRecord, tracked, over bool, gap time.Duration, no
 		a.State = AttendanceNotYet
 		return a
 	}
-	merged := stays(p.Sessions, gap, now)
-	a.Stays, a.FirstJoined = len(merged), merged[0].Joined
-	for _, s := range merged {
+	until := now
+	if !ended.IsZero() && ended.Before(now) {
+		until = ended
+	}
+	for _, s := range merge(p.Sessions, 0, until) {
 		a.Connected += s.Left.Sub(s.Joined)
 	}
-	a.State, a.LastLeft = AttendanceAttended, merged[len(merged)-1].Left
-	if last := p.Sessions[len(p.Sessions)-1]; last.Left.IsZero() && p.Online() {
+	stays := merge(p.Sessions, gap, until)
+	a.Stays, a.FirstJoined = len(stays), stays[0].Joined
+	a.State, a.LastLeft = AttendanceAttended, stays[len(stays)-1].Left
+	open := slices.ContainsFunc(p.Sessions, func(s Session) bool { return s.Left.IsZero() })
+	if open && ended.IsZero() {
 		a.State, a.LastLeft = AttendanceConnected, time.Time{}
 	}
 	return a
@@ -165,7 +177,9 @@ func (c *Consultation) NoShows() []string {
 }
 
 // attendance fills c.Attendance at now: a participant is tracked when their provider receives
-// webhooks; the appointment is over when it ended or its window's end has passed.
+// webhooks (which the application must route to WebhookHandler: without them, everyone who held
+// a token reads absent once the appointment is over); the appointment is over when it ended or
+// its window's end has passed.
 func (s *Service) attendance(c *Consultation, now time.Time) {
 	over := !c.EndedAt.IsZero() || !c.Window.IsZero() && now.After(c.Window.End)
 	c.Attendance = make([]Attendance, 0, len(c.Participants))
@@ -174,6 +188,6 @@ func (s *Service) attendance(c *Consultation, now time.Time) {
 		if m := s.f.member(p.Provider); m != nil {
 			_, tracked = m.p.(WebhookReceiver)
 		}
-		c.Attendance = append(c.Attendance, attendanceOf(p, tracked, over, s.cfg.ReconnectGap, now))
+		c.Attendance = append(c.Attendance, attendanceOf(p, tracked, over, s.cfg.ReconnectGap, now, c.EndedAt))
 	}
 }

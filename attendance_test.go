@@ -77,7 +77,7 @@ func TestAttendanceFromEvents(t *testing.T) {
 	assert.True(t, d.FirstJoined.Equal(m(0)))
 	assert.True(t, d.LastLeft.IsZero(), "still connected")
 	assert.Equal(t, 2, d.Stays, "0–20 m (a reconnect within 30 s, an overlap) and 25 m on")
-	assert.Equal(t, 20*time.Minute+10*time.Minute, d.Connected, "20 m, then 25 to 35 m")
+	assert.Equal(t, 29*time.Minute+40*time.Second, d.Connected, "in the room: 0–10 m, 10:20–20 m (the 20 s break not counted, the overlap once), 25–35 m")
 	p := attendanceOf(t, c, "pat")
 	assert.Equal(t, video.AttendanceAttended, p.State)
 	assert.True(t, p.LastLeft.Equal(m(12*time.Minute)))
@@ -118,4 +118,47 @@ func TestAttendanceWithoutEventsIsUnknown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, video.AttendanceUnknown, attendanceOf(t, c, "pat").State)
 	assert.Empty(t, c.NoShows())
+}
+
+// Two devices: one leaves, the other is still in the room: connected.
+func TestASecondDeviceLeavingLeavesTheParticipantConnected(t *testing.T) {
+	r := newRig(t, testConfig())
+	ctx := context.Background()
+	tok := r.token(t, "a1", "doc", video.RoleDoctor)
+	t0 := r.clock.Now()
+	m := func(d time.Duration) time.Time { return t0.Add(d) }
+	r.post(t, tok.Room, "doc", video.RoleDoctor, video.WebhookParticipantJoined, m(0), m(0))
+	r.post(t, tok.Room, "doc", video.RoleDoctor, video.WebhookParticipantJoined, m(15*time.Minute), m(15*time.Minute))
+	r.post(t, tok.Room, "doc", video.RoleDoctor, video.WebhookParticipantLeft, m(15*time.Minute), m(18*time.Minute))
+	r.clock.Advance(35 * time.Minute)
+	c, err := r.svc.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	d := attendanceOf(t, c, "doc")
+	assert.Equal(t, video.AttendanceConnected, d.State, "the first device is still in the room")
+	assert.Equal(t, 35*time.Minute, d.Connected)
+	_, err = r.svc.EndConsultation(ctx, "a1", "doc", video.RoleDoctor)
+	require.NoError(t, err)
+	r.clock.Advance(time.Hour)
+	c, err = r.svc.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	d = attendanceOf(t, c, "doc")
+	assert.Equal(t, video.AttendanceAttended, d.State, "the end ends every session")
+	assert.Equal(t, 35*time.Minute, d.Connected, "counted until the end, not until now")
+}
+
+// Past the cap of sessions kept, the oldest merge: the first join is kept.
+func TestManySessionsKeepTheFirstJoin(t *testing.T) {
+	r := newRig(t, testConfig())
+	ctx := context.Background()
+	tok := r.token(t, "a1", "pat", video.RolePatient)
+	t0 := r.clock.Now()
+	for i := range 150 {
+		start := t0.Add(time.Duration(i) * time.Minute)
+		r.post(t, tok.Room, "pat", video.RolePatient, video.WebhookParticipantJoined, start, start)
+		r.post(t, tok.Room, "pat", video.RolePatient, video.WebhookParticipantLeft, start, start.Add(30*time.Second))
+	}
+	c, err := r.svc.ConsultationStatus(ctx, "a1")
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(participantSessions(c, "pat")), 100, "bounded")
+	assert.True(t, attendanceOf(t, c, "pat").FirstJoined.Equal(t0), "the first join is kept")
 }

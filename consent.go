@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -68,7 +69,14 @@ func (s *Service) RecordConsent(ctx context.Context, appointmentID, patientID st
 	answer := Consent{PatientID: patientID, Granted: granted, At: s.now()}
 	stored, err := s.mutate(ctx, op, appointmentID, c, func(c *Consultation) (bool, error) {
 		if len(c.Consents) >= maxConsents {
-			return false, &Error{Op: op, Kind: ErrInvalidArgument, Field: "consent", Msg: fmt.Sprintf("the consultation keeps at most %d answers", maxConsents)}
+			// A full trail takes no more yes; a withdrawal is always taken (once: a patient
+			// whose last answer is no already has nothing to withdraw).
+			if granted {
+				return false, &Error{Op: op, Kind: ErrInvalidArgument, Field: "consent", Msg: fmt.Sprintf("the consultation keeps at most %d answers", maxConsents)}
+			}
+			if !c.Consented(patientID) {
+				return false, nil
+			}
 		}
 		c.Consents = append(c.Consents, answer)
 		return true, nil
@@ -78,7 +86,7 @@ func (s *Service) RecordConsent(ctx context.Context, appointmentID, patientID st
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "recording consent recorded", slog.String("appointment_id", appointmentID), slog.Bool("granted", granted))
 	if !granted && stored.active() {
-		if err := s.stopRecordings(ctx, op, stored); err != nil {
+		if err := s.stopRecordings(ctx, op, stored, "a patient withdrew consent"); err != nil {
 			return stored.Clone(), err
 		}
 		if latest, err := s.store.Get(ctx, appointmentID); err == nil {
@@ -90,35 +98,70 @@ func (s *Service) RecordConsent(ctx context.Context, appointmentID, patientID st
 
 // active reports whether c has a recording in progress that this library started.
 func (c *Consultation) active() bool {
-	return slices.ContainsFunc(c.Recordings, func(r Recording) bool {
-		return r.Status == RecordingActive && r.StartedBy != "" && r.Provider == c.Provider
-	})
+	return slices.ContainsFunc(c.Recordings, func(r Recording) bool { return r.Status == RecordingActive && r.StartedBy != "" })
 }
 
-// stopRecordings stops every recording of c in progress that this library started.
-func (s *Service) stopRecordings(ctx context.Context, op string, c *Consultation) error {
-	m := s.f.member(c.Provider)
-	if m == nil {
-		return nil
-	}
-	rc, ok := m.p.(Recorder)
-	if !ok {
-		return nil
-	}
+// stopRecordings stops every recording of c in progress that this library started, each on
+// the provider it was made on (the appointment may have moved since). It tries them all and
+// returns every failure; a recording it could not stop stays active in the record, and the
+// next withdrawal, or the doctor's StopRecording, tries again.
+func (s *Service) stopRecordings(ctx context.Context, op string, c *Consultation, why string) error {
+	var errs []error
 	for _, r := range c.Recordings {
-		if r.Status != RecordingActive || r.StartedBy == "" || r.Provider != c.Provider {
+		if r.Status != RecordingActive || r.StartedBy == "" {
+			continue
+		}
+		m := s.f.member(r.Provider)
+		if m == nil {
+			continue
+		}
+		rc, ok := m.p.(Recorder)
+		if !ok {
 			continue
 		}
 		callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
 		rec, err := rc.StopRecording(callCtx, r.ID)
 		cancel()
 		if err != nil {
-			return providerErr(op, c.Provider, fmt.Errorf("stopping a recording after consent was withdrawn: %w", err))
+			errs = append(errs, providerErr(op, r.Provider, fmt.Errorf("stopping a recording (%s): %w", why, err)))
+			continue
 		}
-		if _, err := s.keepRecording(ctx, op, c, rec, ""); err != nil {
-			return err
+		rec.Provider = r.Provider
+		if err := s.keepStopped(ctx, op, c.AppointmentID, rec); err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		s.log.LogAttrs(ctx, slog.LevelWarn, "recording stopped: a patient withdrew consent", slog.String("appointment_id", c.AppointmentID))
+		s.log.LogAttrs(ctx, slog.LevelWarn, "recording stopped: "+why, slog.String("appointment_id", c.AppointmentID))
+	}
+	return errors.Join(errs...)
+}
+
+// keepStopped records a stopped recording on the appointment's consultation.
+func (s *Service) keepStopped(ctx context.Context, op, appointmentID string, rec *Recording) error {
+	if err := checkRecording(op, *rec); err != nil {
+		return err
+	}
+	_, err := s.store.AddRecording(ctx, appointmentID, *rec)
+	if err != nil {
+		return s.storeErr(op, err)
+	}
+	return nil
+}
+
+// consentHolds checks, after a recording started, that no patient withdrew or got a token
+// without consent meanwhile (on any replica): if one did, the recording is stopped and the
+// start refused. Both the withdrawal and the start are written to the store, so one of them
+// sees the other.
+func (s *Service) consentHolds(ctx context.Context, op, appointmentID string) error {
+	if !s.cfg.RecordingConsent {
+		return nil
+	}
+	c, err := s.store.Get(ctx, appointmentID)
+	if err != nil {
+		return s.storeErr(op, err)
+	}
+	if err := s.checkConsent(op, c); err != nil {
+		return errors.Join(err, s.stopRecordings(ctx, op, c, "consent was withdrawn as it started"))
 	}
 	return nil
 }

@@ -86,7 +86,14 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
-	return s.keepRecording(ctx, op, c, rec, userID)
+	kept, err := s.keepRecording(ctx, op, c, rec, userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.consentHolds(ctx, op, appointmentID); err != nil {
+		return nil, err
+	}
+	return kept, nil
 }
 
 // StopRecording stops the recording recordingID of the appointment's consultation and

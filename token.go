@@ -63,7 +63,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 	if err := checkUserInfo(op, info); err != nil {
 		return nil, err
 	}
-	verified := false // a refusal by the window has been checked against the record
+	verified := false // the window has been read from the record for this request
 	for range maxAttempts {
 		p, m, err := s.pinFor(ctx, op, appointmentID)
 		if err != nil {
@@ -72,13 +72,10 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 		if m == nil {
 			continue // the cached pin's provider is confirmed down: read, and migrate, next round
 		}
-		ttl, err := s.admitAt(op, p.window, s.now())
-		if err != nil {
-			if verified {
-				return nil, err
-			}
-			// The window this replica remembers refuses: the appointment may have been
-			// rescheduled on another replica. Read the record before refusing.
+		if !p.window.IsZero() && !verified {
+			// A scheduled appointment's window is read from the record before the token is
+			// made (a second round trip): another replica may have rescheduled it, and a token
+			// recorded for a window that then refuses would count as one held.
 			c, rerr := s.read(ctx, op, appointmentID)
 			if rerr != nil {
 				return nil, rerr
@@ -86,6 +83,10 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			verified = true
 			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
 			continue
+		}
+		ttl, err := s.admitAt(op, p.window, s.now())
+		if err != nil {
+			return nil, err
 		}
 		callCtx, cancel := s.bounded(ctx)
 		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: ttl})
@@ -130,6 +131,13 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			// the old window. Make it again for the new one (or refuse by it).
 			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
 			continue
+		}
+		if role == RolePatient && s.cfg.RecordingConsent && c.active() && !c.Consented(userID) {
+			// A patient without consent joins a consultation being recorded: the recording stops
+			// first, or the patient gets no token.
+			if err := s.stopRecordings(ctx, op, c, "a patient without consent was given a token"); err != nil {
+				return nil, errors.Join(&Error{Op: op, Kind: ErrConsentRequired, Msg: "the consultation is being recorded and the recording could not be stopped"}, err)
+			}
 		}
 		return &MeetingToken{AppointmentID: appointmentID, UserID: userID, Role: role, Provider: p.provider,
 			Room: p.room, Token: tok.Token, JoinURL: tok.JoinURL, ServerURL: tok.ServerURL, ExpiresAt: tok.ExpiresAt}, nil

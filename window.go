@@ -59,11 +59,17 @@ func (s *Service) admitAt(op string, w Window, now time.Time) (time.Duration, er
 	switch {
 	case now.Before(opens):
 		return 0, &Error{Op: op, Kind: ErrTooEarly, Err: &WindowError{Opens: opens, Closes: closes, early: true}}
-	case !now.Before(closes):
+	case closes.Sub(now) <= closeMargin:
 		return 0, &Error{Op: op, Kind: ErrTooLate, Err: &WindowError{Opens: opens, Closes: closes}}
 	}
-	return min(s.cfg.TokenTTL, closes.Sub(now)), nil
+	// Tokens carry their expiry in whole seconds, read from the provider's own clock: a second
+	// of margin keeps it at the close at the latest.
+	return min(s.cfg.TokenTTL, closes.Sub(now)-closeMargin), nil
 }
+
+// closeMargin is how much before the close a clamped token expires, and the least time a
+// token can be issued for: a token's exp is in whole seconds.
+const closeMargin = time.Second
 
 // checkWindow refuses a window that cannot be an appointment's.
 func checkWindow(op string, w Window) error {
@@ -91,10 +97,10 @@ func (s *Service) Schedule(ctx context.Context, appointmentID string, w Window) 
 	if err := checkID(op, "appointmentID", appointmentID); err != nil {
 		return nil, err
 	}
+	w = Window{Start: w.Start.UTC().Truncate(time.Microsecond), End: w.End.UTC().Truncate(time.Microsecond)} // as stores keep it
 	if err := checkWindow(op, w); err != nil {
 		return nil, err
 	}
-	w = Window{Start: w.Start.UTC().Truncate(time.Microsecond), End: w.End.UTC().Truncate(time.Microsecond)}
 	c, _, err := s.consultation(ctx, op, appointmentID)
 	if err != nil {
 		return nil, err

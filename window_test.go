@@ -46,7 +46,7 @@ func TestTokensFollowTheWindow(t *testing.T) {
 	r.clock.Advance(40 * time.Minute) // the end: end + grace is 30 m away
 	tok = r.token(t, "a1", "doc", video.RoleDoctor)
 	closes := w.End.Add(30 * time.Minute)
-	assert.Equal(t, closes.Sub(r.clock.Now()), ttl(tok), "clamped: no token is valid past the end and the grace")
+	assert.Equal(t, closes.Sub(r.clock.Now())-time.Second, ttl(tok), "clamped: no token is valid past the end and the grace (a second of margin for exp in whole seconds)")
 	clamped++
 
 	r.clock.Advance(40 * time.Minute) // past the end and the grace
@@ -154,4 +154,22 @@ func TestAClampedJitsiTokenExpiresAtTheClose(t *testing.T) {
 	assert.LessOrEqual(t, claims.Exp, closes.Unix(), "the token's exp is at the close at the latest")
 	assert.Greater(t, claims.Exp, closes.Add(-5*time.Second).Unix(), "and not much before")
 	assert.Equal(t, claims.Exp, tok.ExpiresAt.Unix(), "ExpiresAt says so")
+}
+
+// The instants around the close, and a window shorter than a store keeps.
+func TestWindowEdges(t *testing.T) {
+	r := newRig(t, testConfig())
+	ctx := context.Background()
+	now := r.clock.Now()
+	_, err := r.svc.Schedule(ctx, "a1", video.Window{Start: now.Add(-time.Hour), End: now.Add(-30 * time.Minute).Add(time.Second)})
+	require.NoError(t, err)
+	_, err = r.svc.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+	assert.ErrorIs(t, err, video.ErrTooLate, "a second before the close: too late for a token with an exp in whole seconds")
+	_, err = r.svc.Schedule(ctx, "a1", video.Window{Start: now.Add(-time.Hour), End: now.Add(-30 * time.Minute).Add(3 * time.Second)})
+	require.NoError(t, err)
+	tok := r.token(t, "a1", "pat", video.RolePatient)
+	req, _ := r.ov.Lookup(tok.Token)
+	assert.Equal(t, 2*time.Second, req.TTL, "three seconds before the close: two seconds' token")
+	_, err = r.svc.Schedule(ctx, "a2", video.Window{Start: now, End: now.Add(500 * time.Nanosecond)})
+	assert.ErrorIs(t, err, video.ErrInvalidArgument, "a window a store would keep empty")
 }

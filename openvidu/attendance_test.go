@@ -39,6 +39,9 @@ func TestAttendanceWithRealParticipants(t *testing.T) {
 
 	first := mustJoin(t, pat)
 	eventually(t, func() bool { return attendance(status(t, svc, appt), "pat-a").State == video.AttendanceConnected }, "the patient is connected")
+	// LiveKit dates a leave in whole seconds: stay past the next one, so that the session the
+	// server reports has a length.
+	time.Sleep(1500 * time.Millisecond)
 	first.room.Disconnect()
 	eventually(t, func() bool { return attendance(status(t, svc, appt), "pat-a").State == video.AttendanceAttended }, "the patient left")
 	again := mustJoin(t, token("pat-a", video.RolePatient))
