@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/redisstore"
@@ -24,9 +25,16 @@ func benchService(b *testing.B, st video.Store) *video.Service {
 
 // benchToken measures a participant's token for a pinned appointment through the Service,
 // with the fake provider, and reports the store round trips per token when rt counts them.
-func benchToken(b *testing.B, st video.Store, rt *roundTrips) {
+// scheduled gives the appointment a window around now (its tokens read the window first).
+func benchToken(b *testing.B, st video.Store, rt *roundTrips, scheduled bool) {
 	svc := benchService(b, st)
 	ctx := context.Background()
+	if scheduled {
+		now := time.Now()
+		if _, err := svc.Schedule(ctx, "a1", video.Window{Start: now, End: now.Add(time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if _, err := svc.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{}); err != nil {
 		b.Fatal(err)
 	}
@@ -60,7 +68,7 @@ func benchPin(b *testing.B, st video.Store) {
 	}
 }
 
-func BenchmarkTokenMemoryStore(b *testing.B) { benchToken(b, video.NewMemoryStore(), nil) }
+func BenchmarkTokenMemoryStore(b *testing.B) { benchToken(b, video.NewMemoryStore(), nil, false) }
 
 // BenchmarkRedisStore compares a single redis-server with a cluster of three masters and three
 // replicas, where writes wait for one replica (the default) or not.
@@ -79,7 +87,11 @@ func BenchmarkRedisStore(b *testing.B) {
 	for _, s := range stores {
 		b.Run(s.name+"/token", func(b *testing.B) {
 			st, rt := s.open(b)
-			benchToken(b, st, rt)
+			benchToken(b, st, rt, false)
+		})
+		b.Run(s.name+"/token-scheduled", func(b *testing.B) {
+			st, rt := s.open(b)
+			benchToken(b, st, rt, true)
 		})
 		b.Run(s.name+"/pin", func(b *testing.B) {
 			st, _ := s.open(b)

@@ -184,3 +184,27 @@ func TestWritesFollowASlotBeingResharded(t *testing.T) {
 	assert.LessOrEqual(t, st.UnreplicatedWrites(), before+2, "at most this write too, had it found its master paused or still moving")
 	t.Logf("unreplicated writes: %d", st.UnreplicatedWrites())
 }
+
+// A master whose replica keeps missing waits is waited on ever less often: the pauses after a
+// miss double (1 s, then 2 s), so four seconds of writes miss at most three waits (with a pause
+// that stayed at a second, four).
+func TestAMasterWithoutItsReplicaIsWaitedOnLessAndLess(t *testing.T) {
+	cl := sharedCluster(t)
+	prefix := "lag" + strconv.FormatInt(shared.n.Add(1), 10) + ":"
+	st := openCluster(t, cl, func(c *redisstore.Config) { c.Prefix, c.WaitTimeout = prefix, 50*time.Millisecond })
+	ctx := context.Background()
+	_, _, err := st.Create(ctx, &video.Consultation{AppointmentID: "a1", Provider: "openvidu", Room: "r1", CreatedAt: time.Now()})
+	require.NoError(t, err)
+	require.Zero(t, st.MissedWaits())
+	_, replica := ownersOf(t, cl, prefix+"c:{a1}")
+	replica.Freeze()
+	defer replica.Thaw()
+	writes := 0
+	for start := time.Now(); time.Since(start) < 4*time.Second; writes++ {
+		_, err := st.AddIssue(ctx, "a1", video.TechnicalIssue{Category: video.IssueAudio, UserID: "u", ReportedAt: time.Now()})
+		require.NoError(t, err, "a replica that does not answer blocks no write")
+	}
+	assert.GreaterOrEqual(t, st.MissedWaits(), int64(2))
+	assert.LessOrEqual(t, st.MissedWaits(), int64(3), "waits missed in four seconds of writes")
+	t.Logf("writes: %d, waits missed: %d, unreplicated: %d", writes, st.MissedWaits(), st.UnreplicatedWrites())
+}

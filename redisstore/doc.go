@@ -31,7 +31,8 @@
 // replicas hold it. A write whose WAIT fails (the master died waiting) returns an error although
 // it may be stored; the Service reads a move back until it learns its fate and announces it if
 // it was stored. A master whose replicas miss the WaitTimeout still acknowledges the write, is
-// not waited on for a second, and the write is counted in UnreplicatedWrites.
+// not waited on for a second (doubling with each miss in a row, up to 30 s), and the write is
+// counted in UnreplicatedWrites.
 //
 // # Failover
 //

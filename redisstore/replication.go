@@ -18,33 +18,54 @@ const (
 	redirectBackoff  = 150 * time.Millisecond
 )
 
-// lagPause is how long a master whose replicas missed a WAIT is not waited on again: a replica
-// that is down must not add WaitTimeout to every write.
-const lagPause = time.Second
+// lagPause is how long a master whose replicas missed a WAIT is first not waited on again: a
+// replica that is down must not add WaitTimeout to every write. Each miss in a row doubles it,
+// up to maxLagPause (a master left without replicas after a failover stays so until one
+// rejoins), and a wait that succeeds resets it.
+const (
+	lagPause    = time.Second
+	maxLagPause = 30 * time.Second
+)
 
 // errUnreplicated is a write that ran but whose replication is unknown: the master failed
 // while waiting for its replicas. The write may survive a failover or not.
 var errUnreplicated = errors.New("the write was made but its replication is unknown")
 
-// lagging remembers, per master, until when it is not waited on.
+// lagging remembers, per master whose replicas missed a wait, until when it is not waited on
+// and how long the next pause is.
 type lagging struct {
-	mu    sync.Mutex
-	until map[string]time.Time
+	mu sync.Mutex
+	m  map[string]lag
+}
+
+type lag struct {
+	until time.Time
+	next  time.Duration
 }
 
 func (l *lagging) paused(addr string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return now.Before(l.until[addr])
+	return now.Before(l.m[addr].until)
 }
 
-func (l *lagging) pause(addr string, until time.Time) {
+// missed pauses addr after a wait its replicas missed.
+func (l *lagging) missed(addr string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.until == nil {
-		l.until = map[string]time.Time{}
+	if l.m == nil {
+		l.m = map[string]lag{}
 	}
-	l.until[addr] = until
+	cur := l.m[addr]
+	d := max(cur.next, lagPause)
+	l.m[addr] = lag{until: now.Add(d), next: min(2*d, maxLagPause)}
+}
+
+// met forgets addr's pauses after a wait its replicas met.
+func (l *lagging) met(addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.m, addr)
 }
 
 // pipelined runs script on key, with the commands extra adds after it, in one round trip, and
@@ -107,7 +128,10 @@ func (s *Store) pipelined(ctx context.Context, script *redis.Script, key string,
 		}
 		if n < int64(s.opts.WaitReplicas) {
 			s.unreplicated.Add(1)
-			s.lag.pause(addr, time.Now().Add(lagPause))
+			s.missedWaits.Add(1)
+			s.lag.missed(addr, time.Now())
+		} else {
+			s.lag.met(addr)
 		}
 		return cmd, nil
 	}

@@ -31,7 +31,9 @@ type Options struct {
 	WaitReplicas int
 	// WaitTimeout bounds that wait (default 100 ms). A write whose replicas do not answer in
 	// time is still acknowledged (the master holds it), its master is not waited on for the
-	// next second, and those writes are counted in UnreplicatedWrites.
+	// next second (two after a second miss in a row, and so on up to 30 s: a master left
+	// without replicas by a failover stays so until one rejoins), and those writes are
+	// counted in UnreplicatedWrites.
 	WaitTimeout time.Duration
 }
 
@@ -42,6 +44,7 @@ type Store struct {
 	owned bool
 
 	unreplicated atomic.Int64
+	missedWaits  atomic.Int64
 	lag          lagging
 }
 
@@ -101,6 +104,10 @@ func checkAppointment(appointmentID string) error {
 // them. Watch it when WaitReplicas is set: a count that grows with every write means WAIT
 // never succeeds (a master without replicas).
 func (s *Store) UnreplicatedWrites() int64 { return s.unreplicated.Load() }
+
+// MissedWaits counts the waits that timed out with fewer replicas than WaitReplicas: a replica
+// down or lagging. Each pauses waiting on its master (see Options.WaitTimeout).
+func (s *Store) MissedWaits() int64 { return s.missedWaits.Load() }
 
 // run runs a script on the appointment's key and returns its status and consultation; with
 // WaitReplicas set, the write waits for the replicas.

@@ -11,17 +11,19 @@ func writeRedis(w io.Writer, stores map[string]result, failovers map[string][]re
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	p("\n## The Redis store: a single node and a cluster\n\n")
 	p("Through the Service with a fake provider, %d iterations each, the median of 5 runs. *Token*: a participant's ", storeN)
-	p("token for a pinned appointment (one script, and the room index). *Pin*: the first token of a new ")
+	p("token for a pinned appointment (one script, and the room index); *scheduled*: the same for an appointment ")
+	p("with a window, whose token reads the window from the record first. *Pin*: the first token of a new ")
 	p("appointment (the pin, the index, the participant). The cluster is three masters and three replicas ")
 	p("of `redis-server` on the same 2 cores; *wait 1* is the default there: every write waits for one replica ")
 	p("(`WAIT`) before it is acknowledged.\n\n")
-	p("| store | token | pin | allocs token / pin |\n|---|---|---|---|\n")
+	p("| store | token | token, scheduled | pin | allocs token / pin |\n|---|---|---|---|---|\n")
 	for _, s := range []struct{ key, label string }{
 		{"single", "single node"}, {"cluster-wait0", "cluster, wait 0"}, {"cluster-wait1", "cluster, wait 1 (default)"},
 	} {
 		tok := stores["BenchmarkRedisStore/"+s.key+"/token"].values
+		sched := stores["BenchmarkRedisStore/"+s.key+"/token-scheduled"].values
 		pin := stores["BenchmarkRedisStore/"+s.key+"/pin"].values
-		p("| %s | %s | %s | %.0f / %.0f |\n", s.label, us(tok["ns/op"]), us(pin["ns/op"]), tok["allocs/op"], pin["allocs/op"])
+		p("| %s | %s | %s | %s | %.0f / %.0f |\n", s.label, us(tok["ns/op"]), us(sched["ns/op"]), us(pin["ns/op"]), tok["allocs/op"], pin["allocs/op"])
 	}
 	single := stores["BenchmarkRedisStore/single/token"].values["ns/op"]
 	if single > 0 {
