@@ -126,26 +126,18 @@ func (s *Service) stopRecordings(ctx context.Context, op string, c *Consultation
 			errs = append(errs, providerErr(op, r.Provider, fmt.Errorf("stopping a recording (%s): %w", why, err)))
 			continue
 		}
-		rec.Provider = r.Provider
-		if err := s.keepStopped(ctx, op, c.AppointmentID, rec); err != nil {
+		rec.Provider, rec.StartedBy = r.Provider, r.StartedBy
+		if err := checkRecording(op, *rec); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := s.putRecording(ctx, op, c, *rec); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		s.log.LogAttrs(ctx, slog.LevelWarn, "recording stopped: "+why, slog.String("appointment_id", c.AppointmentID))
 	}
 	return errors.Join(errs...)
-}
-
-// keepStopped records a stopped recording on the appointment's consultation.
-func (s *Service) keepStopped(ctx context.Context, op, appointmentID string, rec *Recording) error {
-	if err := checkRecording(op, *rec); err != nil {
-		return err
-	}
-	_, err := s.store.AddRecording(ctx, appointmentID, *rec)
-	if err != nil {
-		return s.storeErr(op, err)
-	}
-	return nil
 }
 
 // consentHolds checks, after a recording started, that no patient withdrew or got a token

@@ -49,25 +49,13 @@ func (v *v2) startRecording(ctx context.Context, room string) (*video.Recording,
 		return nil, err
 	}
 	const op = "POST /recordings/start"
-	var r v2Recording
-	status, err := v.call(ctx, op, http.MethodPost, "/recordings/start",
-		map[string]any{"session": room, "outputMode": "COMPOSED", "hasAudio": true, "hasVideo": true}, &r)
-	if err != nil {
-		return nil, err
-	}
-	switch status {
-	case http.StatusOK:
-		return r.recording(), nil
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: openvidu: %s: the server has no such session", video.ErrNotFound, op)
-	case http.StatusNotAcceptable:
-		return nil, fmt.Errorf("%w: openvidu: %s: nobody is connected to the session yet (406)", video.ErrInvalidArgument, op)
-	case http.StatusConflict:
-		return nil, fmt.Errorf("%w: openvidu: %s: the session is already being recorded (409)", video.ErrInvalidArgument, op)
-	case http.StatusNotImplemented:
-		return nil, fmt.Errorf("%w: openvidu: %s: recording is disabled on the server (501: set OPENVIDU_RECORDING=true there)", video.ErrUnsupported, op)
-	}
-	return nil, unexpected(op, status)
+	return v.recordingCall(ctx, op, http.MethodPost, "/recordings/start",
+		map[string]any{"session": room, "outputMode": "COMPOSED", "hasAudio": true, "hasVideo": true}, map[int]error{
+			http.StatusNotFound:       fmt.Errorf("%w: openvidu: %s: the server has no such session", video.ErrNotFound, op),
+			http.StatusNotAcceptable:  fmt.Errorf("%w: openvidu: %s: nobody is connected to the session yet (406)", video.ErrInvalidArgument, op),
+			http.StatusConflict:       fmt.Errorf("%w: openvidu: %s: the session is already being recorded (409)", video.ErrInvalidArgument, op),
+			http.StatusNotImplemented: fmt.Errorf("%w: openvidu: %s: recording is disabled on the server (501: set OPENVIDU_RECORDING=true there)", video.ErrUnsupported, op),
+		})
 }
 
 // stopRecording stops it; the file is ready later (a webhook says so).
@@ -76,20 +64,10 @@ func (v *v2) stopRecording(ctx context.Context, id string) (*video.Recording, er
 		return nil, err
 	}
 	const op = "POST /recordings/stop/{id}"
-	var r v2Recording
-	status, err := v.call(ctx, op, http.MethodPost, "/recordings/stop/"+url.PathEscape(id), nil, &r)
-	if err != nil {
-		return nil, err
-	}
-	switch status {
-	case http.StatusOK:
-		return r.recording(), nil
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: openvidu: no such recording, or it is already stopped", video.ErrNotFound)
-	case http.StatusNotAcceptable:
-		return nil, fmt.Errorf("%w: openvidu: %s: the recording is still starting (406)", video.ErrInvalidArgument, op)
-	}
-	return nil, unexpected(op, status)
+	return v.recordingCall(ctx, op, http.MethodPost, "/recordings/stop/"+url.PathEscape(id), nil, map[int]error{
+		http.StatusNotFound:      fmt.Errorf("%w: openvidu: no such recording, or it is already stopped", video.ErrNotFound),
+		http.StatusNotAcceptable: fmt.Errorf("%w: openvidu: %s: the recording is still starting (406)", video.ErrInvalidArgument, op),
+	})
 }
 
 // recording reads a recording: a ready one's URL is in the REST object, not in the webhook.
@@ -97,14 +75,21 @@ func (v *v2) recording(ctx context.Context, id string) (*video.Recording, error)
 	if err := checkID("recording ID", id); err != nil {
 		return nil, err
 	}
-	const op = "GET /recordings/{id}"
+	return v.recordingCall(ctx, "GET /recordings/{id}", http.MethodGet, "/recordings/"+url.PathEscape(id), nil, nil)
+}
+
+// recordingCall makes a call that answers a recording: 200 is the recording, a status in
+// refusals is that error, any other is unexpected.
+func (v *v2) recordingCall(ctx context.Context, op, method, path string, body any, refusals map[int]error) (*video.Recording, error) {
 	var r v2Recording
-	status, err := v.call(ctx, op, http.MethodGet, "/recordings/"+url.PathEscape(id), nil, &r)
-	if err != nil {
+	status, err := v.call(ctx, op, method, path, body, &r)
+	switch {
+	case err != nil:
 		return nil, err
+	case status == http.StatusOK:
+		return r.recording(), nil
+	case refusals[status] != nil:
+		return nil, refusals[status]
 	}
-	if status != http.StatusOK {
-		return nil, unexpected(op, status)
-	}
-	return r.recording(), nil
+	return nil, unexpected(op, status)
 }

@@ -74,11 +74,11 @@ func (p *Provider) receiveV2(r *http.Request) (*video.WebhookEvent, error) {
 	case "sessionCreated":
 		out.Kind, out.RoomStart = video.WebhookRoomStarted, out.At
 	case "sessionDestroyed":
-		out.Kind, out.RoomStart = video.WebhookRoomFinished, unixMilli(ev.StartTime)
+		out.Kind, out.RoomStart = video.WebhookRoomFinished, unixMs(ev.StartTime, 0)
 	case "participantJoined":
 		out.Kind, out.SessionStart = video.WebhookParticipantJoined, out.At
 	case "participantLeft":
-		out.Kind, out.SessionStart = video.WebhookParticipantLeft, unixMilli(ev.StartTime)
+		out.Kind, out.SessionStart = video.WebhookParticipantLeft, unixMs(ev.StartTime, 0)
 	case "recordingStatusChanged":
 		switch ev.Status {
 		case "ready":
@@ -97,12 +97,4 @@ func (p *Provider) receiveV2(r *http.Request) (*video.WebhookEvent, error) {
 		}
 	}
 	return out, nil
-}
-
-// unixMilli is a time in milliseconds, zero when there is none.
-func unixMilli(ms int64) time.Time {
-	if ms <= 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms)
 }

@@ -15,9 +15,8 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request, sessio
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	props, err := parseConnectionProps(p)
@@ -83,9 +82,8 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, session
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	content := ss.connectionsJSON(pending)
@@ -98,14 +96,12 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, session
 func (s *Server) getConnection(w http.ResponseWriter, sessionID, connectionID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusBadRequest)
 	if ss == nil {
-		writeStatus(w, http.StatusBadRequest)
 		return
 	}
-	c := ss.connection(connectionID)
+	c := ss.connectionLocked(w, connectionID)
 	if c == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	writeJSON(w, http.StatusOK, c.json())
@@ -118,9 +114,8 @@ func (s *Server) getConnection(w http.ResponseWriter, sessionID, connectionID st
 func (s *Server) deleteConnection(w http.ResponseWriter, sessionID, connectionID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusBadRequest)
 	if ss == nil {
-		writeStatus(w, http.StatusBadRequest)
 		return
 	}
 	hadParticipants := ss.active()
@@ -142,14 +137,12 @@ func (s *Server) patchConnection(w http.ResponseWriter, r *http.Request, session
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
-	c := ss.connection(connectionID)
+	c := ss.connectionLocked(w, connectionID)
 	if c == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	path := "/sessions/" + sessionID + "/connection/" + connectionID
@@ -179,9 +172,8 @@ func (s *Server) patchConnection(w http.ResponseWriter, r *http.Request, session
 func (s *Server) deleteStream(w http.ResponseWriter, sessionID, streamID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusBadRequest)
 	if ss == nil {
-		writeStatus(w, http.StatusBadRequest)
 		return
 	}
 	for _, c := range ss.conns {

@@ -100,9 +100,8 @@ func (s *Server) postSignal(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[sessionID]
+	ss := s.sessionLocked(w, sessionID, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	if !ss.active() {

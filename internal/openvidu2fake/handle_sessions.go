@@ -47,9 +47,8 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[id]
+	ss := s.sessionLocked(w, id, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.sessionJSON(ss, pending))
@@ -77,9 +76,8 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteSession(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss := s.sessions[id]
+	ss := s.sessionLocked(w, id, http.StatusNotFound)
 	if ss == nil {
-		writeStatus(w, http.StatusNotFound)
 		return
 	}
 	s.closeSession(ss)

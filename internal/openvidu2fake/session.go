@@ -2,6 +2,7 @@ package openvidu2fake
 
 import (
 	"errors"
+	"net/http"
 	"regexp"
 	"sort"
 )
@@ -197,4 +198,24 @@ func (s *Server) closeIfAbandoned(ss *session, hadParticipants bool) {
 	if hadParticipants && !ss.active() && s.startedRecording(ss.id) == nil {
 		s.closeSession(ss)
 	}
+}
+
+// sessionLocked returns the session, or answers status with no body and returns nil. s.mu is
+// held.
+func (s *Server) sessionLocked(w http.ResponseWriter, id string, status int) *session {
+	ss := s.sessions[id]
+	if ss == nil {
+		writeStatus(w, status)
+	}
+	return ss
+}
+
+// connectionLocked returns the session's connection, or answers 404 with no body and returns
+// nil. s.mu is held.
+func (ss *session) connectionLocked(w http.ResponseWriter, id string) *connection {
+	c := ss.connection(id)
+	if c == nil {
+		writeStatus(w, http.StatusNotFound)
+	}
+	return c
 }
