@@ -33,7 +33,7 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 		return nil, false, err
 	}
 	room := s.rooms.Name(appointmentID)
-	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
+	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
 	if err != nil {
 		return nil, false, err
 	}
@@ -48,7 +48,7 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 		// Another replica pinned it first, elsewhere: the room opened here is nobody's. Close it
 		// (best effort: an empty room also closes by itself) so that no one can wander into it.
 		callCtx, cancel := s.bounded(ctx)
-		if err := m.p.EndRoom(callCtx, room); err == nil {
+		if err := s.endRoom(callCtx, m, room); err == nil {
 			s.orphansClosed.Add(1)
 		}
 		cancel()
@@ -139,7 +139,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 	}
 	room := s.rooms.Name(c.AppointmentID)
-	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return m.p.CreateRoom(ctx, room) })
+	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
 			why := reason
@@ -176,7 +176,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 			// The room just opened for the move must not outlive the end: close it (best
 			// effort; an empty room also closes by itself).
 			callCtx, cancel := s.bounded(ctx)
-			_ = to.p.EndRoom(callCtx, room)
+			_ = s.endRoom(callCtx, to, room)
 			cancel()
 			return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 		}

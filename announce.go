@@ -25,6 +25,7 @@ func (s *Service) announce(ctx context.Context, appointmentID string, mig Migrat
 		slog.String("appointment_id", appointmentID), slog.String("from", string(mig.From)),
 		slog.String("to", string(mig.To)), slog.String("reason", mig.Reason), slog.String("error", cause),
 		slog.Int("participants_to_rejoin", len(mig.Participants)))
+	s.tel.migration(ctx, mig)
 	if s.onMigrate != nil {
 		s.onMigrate(ctx, MigrationNotice{AppointmentID: appointmentID, Migration: mig})
 	}

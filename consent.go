@@ -54,8 +54,10 @@ func (c *Consultation) withoutConsent() int {
 // pinning the appointment first if it has none yet (consent may be asked before anyone joins).
 // Withdrawing it (granted false) while the consultation is being recorded stops every recording
 // in progress; the answer is kept even when stopping fails, and the error says so.
-func (s *Service) RecordConsent(ctx context.Context, appointmentID, patientID string, granted bool) (*Consultation, error) {
+func (s *Service) RecordConsent(ctx context.Context, appointmentID, patientID string, granted bool) (out *Consultation, err error) {
 	const op = "RecordConsent"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, out, err) }()
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}
@@ -120,7 +122,9 @@ func (s *Service) stopRecordings(ctx context.Context, op string, c *Consultation
 			continue
 		}
 		callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
+		callCtx, call := s.tel.startCall(callCtx, m, callStopRecording, c.Room)
 		rec, err := rc.StopRecording(callCtx, r.ID)
+		call.end(callCtx, err)
 		cancel()
 		if err != nil {
 			errs = append(errs, providerErr(op, r.Provider, fmt.Errorf("stopping a recording (%s): %w", why, err)))

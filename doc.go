@@ -88,6 +88,15 @@
 // trying fallback (with the error), all video providers failed (every provider's error),
 // consultation migrated to another provider.
 //
+// # Metrics and traces
+//
+// The Service records OpenTelemetry metrics and traces through the API alone
+// (WithMeterProvider, WithTracerProvider; the global providers otherwise): tokens by provider,
+// role and outcome, failovers, migrations, each provider's health as a gauge, probe, provider
+// call and store call latencies, store errors and webhook events; a span per operation with a
+// child span per provider and store call. Attribute values come from fixed lists; no
+// appointment ID, user ID, name, email, token or secret is ever one. telemetry.go lists them.
+//
 // # Roles
 //
 // RoleDoctor moderates: only a doctor starts, ends and records a consultation. RolePatient

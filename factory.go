@@ -17,6 +17,7 @@ type member struct {
 	name     ProviderName
 	policy   Policy // the Service's policy joined with the provider's own
 	health   *health.Tracker
+	tel      memberTelemetry
 	lastWarn atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
 }
 
@@ -43,6 +44,7 @@ type factory struct {
 	now      func() time.Time
 	interval time.Duration
 	timeout  time.Duration // bounds one provider call on the token path
+	tel      *telemetry
 }
 
 func (f *factory) member(name ProviderName) *member {
@@ -73,6 +75,7 @@ func usable(s health.State) bool { return s == health.Up || s == health.Unknown 
 func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, try func(context.Context, *member) error) (*member, error) {
 	var causes []error
 	var unknown []*member
+	var passedOver func(m *member, reason string)
 	setCause := func(name ProviderName, err error) {
 		pe := &ProviderError{Provider: name, Err: err}
 		for i, c := range causes {
@@ -93,6 +96,7 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		if err := m.callFailed(ctx, op, err); err != nil {
 			return false, err
 		}
+		passedOver(m, "error")
 		setCause(m.name, err)
 		if next != nil {
 			f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider failed, trying fallback",
@@ -107,6 +111,20 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 			candidates = append(candidates, m)
 		}
 	}
+	// The first choice, and why it was passed over: a room opened elsewhere is a failover.
+	var first *member
+	var why string
+	passedOver = func(m *member, reason string) {
+		if m == candidates[0] {
+			first, why = m, reason
+		}
+	}
+	served := func(m *member, err error) (*member, error) {
+		if err == nil && first != nil && m != first {
+			f.tel.failover(ctx, first.name, m.name, why)
+		}
+		return m, err
+	}
 	for i, m := range candidates {
 		var next *member
 		if i+1 < len(candidates) {
@@ -116,12 +134,14 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		switch snap.State {
 		case health.Up:
 			if ok, err := attempt(m, next); ok || err != nil {
-				return m, err
+				return served(m, err)
 			}
 		case health.Unknown:
 			unknown = append(unknown, m)
+			passedOver(m, "unknown")
 			setCause(m.name, errors.New("health unknown: first probe in progress"))
 		default:
+			passedOver(m, snap.State.String())
 			setCause(m.name, fmt.Errorf("%s: %w", snap.State, errOrUnavailable(snap.LastErr)))
 			if next != nil {
 				f.warnUnhealthy(ctx, m, next, snap)
@@ -135,12 +155,16 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 			cause := errors.New("health unknown: no probe answer in time")
 			if snap.State != health.Unknown {
 				cause = fmt.Errorf("%s: %w", snap.State, errOrUnavailable(snap.LastErr))
+				passedOver(m, snap.State.String())
 			}
 			setCause(m.name, cause)
 			continue
 		}
+		if m == first {
+			first = nil // the first choice served after all, once its probe answered
+		}
 		if ok, err := attempt(m, nil); ok || err != nil {
-			return m, err
+			return served(m, err)
 		}
 	}
 	return nil, f.allFailed(ctx, op, causes)

@@ -10,8 +10,10 @@ import (
 // token was issued yet, and otherwise recreates its room on the pinned provider (an earlier
 // room may have closed while empty), so the room has the consultation's settings. Only a doctor may start; starting twice returns the consultation
 // as it is; an ended consultation cannot be started again.
-func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
+func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID string, role Role) (out *Consultation, err error) {
 	const op = "StartConsultation"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, out, err) }()
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
 		return nil, err
 	}
@@ -22,7 +24,7 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 		}
 		if !roomCreated { // an earlier pin's room may have closed (empty timeout): recreate it
 			callCtx, cancel := s.bounded(ctx)
-			err = m.p.CreateRoom(callCtx, c.Room)
+			err = s.createRoom(callCtx, m, c.Room)
 			cancel()
 		}
 		if err != nil {
@@ -50,8 +52,10 @@ func (s *Service) StartConsultation(ctx context.Context, appointmentID, userID s
 // before a migration are closed too). Only a doctor may end. Ending again returns the
 // consultation and retries closing the rooms, so an end any of whose rooms could not be closed
 // (ErrUnavailable, after every room was tried) is finished by calling it again.
-func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID string, role Role) (*Consultation, error) {
+func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID string, role Role) (out *Consultation, err error) {
 	const op = "EndConsultation"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, out, err) }()
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 			continue
 		}
 		callCtx, cancel := s.bounded(ctx)
-		err := m.p.EndRoom(callCtx, p.room)
+		err := s.endRoom(callCtx, m, p.room)
 		cancel()
 		if err == nil {
 			continue
@@ -113,8 +117,10 @@ func (s *Service) EndConsultation(ctx context.Context, appointmentID, userID str
 // Attendance derived: each participant's first join, last leave and time connected (reconnects
 // within VIDEO_RECONNECT_GAP merged), and, once the appointment is over, the no-shows
 // (Consultation.NoShows). A participant whose provider sends no events is unknown, never absent.
-func (s *Service) ConsultationStatus(ctx context.Context, appointmentID string) (*Consultation, error) {
+func (s *Service) ConsultationStatus(ctx context.Context, appointmentID string) (out *Consultation, err error) {
 	const op = "ConsultationStatus"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, out, err) }()
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}

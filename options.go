@@ -4,6 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Option configures a Service in New.
@@ -15,6 +18,8 @@ type options struct {
 	onMigrate func(context.Context, MigrationNotice)
 	onClose   []func() error
 	now       func() time.Time
+	meters    metric.MeterProvider
+	tracers   trace.TracerProvider
 }
 
 // WithLogger sends the Service's logs to l. Without it the Service logs nothing.
@@ -42,6 +47,17 @@ func WithOnMigrate(fn func(ctx context.Context, n MigrationNotice)) Option {
 func WithOnClose(fn func() error) Option {
 	return func(o *options) { o.onClose = append(o.onClose, fn) }
 }
+
+// WithMeterProvider makes the Service record its metrics with mp (see telemetry.go for the
+// list). Without it, or with nil, the Service uses the global MeterProvider
+// (otel.GetMeterProvider), which records nothing until the application installs an SDK.
+func WithMeterProvider(mp metric.MeterProvider) Option { return func(o *options) { o.meters = mp } }
+
+// WithTracerProvider makes the Service trace its operations with tp: a span per operation,
+// with a child span per provider and store call. Without it, or with nil, the Service uses
+// the global TracerProvider (otel.GetTracerProvider), a no-op until the application installs
+// an SDK.
+func WithTracerProvider(tp trace.TracerProvider) Option { return func(o *options) { o.tracers = tp } }
 
 // WithClock makes the Service read time from now instead of time.Now; for tests.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }

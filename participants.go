@@ -11,8 +11,10 @@ import (
 // without asking the provider, and so is a patient the provider does not see in the room. An
 // ended consultation answers ErrConsultationEnded. Providers without a server-side waiting
 // room answer ErrUnsupported. The call is bounded by VIDEO_HEALTH_TIMEOUT.
-func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID string, role Role, participantID string) error {
+func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID string, role Role, participantID string) (err error) {
 	const op = "AdmitParticipant"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
 		return err
 	}
@@ -35,7 +37,10 @@ func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID st
 	}
 	callCtx, cancel := s.bounded(ctx)
 	defer cancel()
-	if err := a.Admit(callCtx, c.Room, participantID); err != nil {
+	callCtx, call := s.tel.startCall(callCtx, m, callAdmit, c.Room)
+	err = a.Admit(callCtx, c.Room, participantID)
+	call.end(callCtx, err)
+	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return &Error{Op: op, Kind: ErrNotFound, Field: "participantID", Provider: m.name, Msg: "the patient is not in the room"}
 		}
@@ -47,8 +52,10 @@ func (s *Service) AdmitParticipant(ctx context.Context, appointmentID, userID st
 // Participants returns who is connected to the appointment's room now, as its provider
 // sees it. Providers that cannot list participants answer ErrUnsupported. The call is bounded
 // by VIDEO_HEALTH_TIMEOUT.
-func (s *Service) Participants(ctx context.Context, appointmentID string) ([]LiveParticipant, error) {
+func (s *Service) Participants(ctx context.Context, appointmentID string) (_ []LiveParticipant, err error) {
 	const op = "Participants"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}
@@ -65,7 +72,9 @@ func (s *Service) Participants(ctx context.Context, appointmentID string) ([]Liv
 	}
 	callCtx, cancel := s.bounded(ctx)
 	defer cancel()
+	callCtx, call := s.tel.startCall(callCtx, m, callParticipants, c.Room)
 	ps, err := l.Participants(callCtx, c.Room)
+	call.end(callCtx, err)
 	if err != nil {
 		return nil, providerErr(op, m.name, err)
 	}

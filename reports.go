@@ -10,8 +10,10 @@ import (
 // ReportTechnicalIssue records a technical issue a participant met in the appointment's
 // consultation, ended or not (a report may come after the call). The Service sets the
 // reporter, the provider and the time.
-func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userID string, issue TechnicalIssue) error {
+func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userID string, issue TechnicalIssue) (err error) {
 	const op = "ReportTechnicalIssue"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
 	if err := s.ready(op); err != nil {
 		return err
 	}
@@ -41,8 +43,10 @@ func (s *Service) ReportTechnicalIssue(ctx context.Context, appointmentID, userI
 // one the provider finished (a webhook), or one the application made. A recording reported
 // again with the same ID replaces the earlier entry, so retried deliveries are kept once.
 // rec.Provider defaults to the consultation's provider.
-func (s *Service) ProcessRecording(ctx context.Context, appointmentID string, rec Recording) error {
+func (s *Service) ProcessRecording(ctx context.Context, appointmentID string, rec Recording) (err error) {
 	const op = "ProcessRecording"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
 	if err := s.ready(op); err != nil {
 		return err
 	}
@@ -71,9 +75,11 @@ func (s *Service) ProcessRecording(ctx context.Context, appointmentID string, re
 // StartRecording starts a server-side recording of the appointment's consultation where the
 // pinned provider can record (it implements Recorder), and returns ErrUnsupported where it
 // cannot. Only a doctor may record.
-func (s *Service) StartRecording(ctx context.Context, appointmentID, userID string, role Role) (*Recording, error) {
+func (s *Service) StartRecording(ctx context.Context, appointmentID, userID string, role Role) (_ *Recording, err error) {
 	const op = "StartRecording"
-	c, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
+	c, m, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +88,9 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
 	defer cancel()
+	callCtx, call := s.tel.startCall(callCtx, m, callStartRecording, c.Room)
 	rec, err := rc.StartRecording(callCtx, c.Room)
+	call.end(callCtx, err)
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
@@ -101,12 +109,14 @@ func (s *Service) StartRecording(ctx context.Context, appointmentID, userID stri
 // StartRecording started for this appointment on its provider: any other ID (another
 // appointment's, or one merely reported by ProcessRecording) is ErrNotFound, naming recordingID,
 // and the provider is not asked.
-func (s *Service) StopRecording(ctx context.Context, appointmentID, userID string, role Role, recordingID string) (*Recording, error) {
+func (s *Service) StopRecording(ctx context.Context, appointmentID, userID string, role Role, recordingID string) (_ *Recording, err error) {
 	const op = "StopRecording"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, nil, err) }()
 	if err := checkID(op, "recordingID", recordingID); err != nil {
 		return nil, err
 	}
-	c, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
+	c, m, rc, err := s.recorder(ctx, op, appointmentID, userID, role)
 	if err != nil {
 		return nil, err
 	}
@@ -117,26 +127,28 @@ func (s *Service) StopRecording(ctx context.Context, appointmentID, userID strin
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.cfg.RecordingTimeout)
 	defer cancel()
+	callCtx, call := s.tel.startCall(callCtx, m, callStopRecording, c.Room)
 	rec, err := rc.StopRecording(callCtx, recordingID)
+	call.end(callCtx, err)
 	if err != nil {
 		return nil, providerErr(op, c.Provider, err)
 	}
 	return s.keepRecording(ctx, op, c, rec, "")
 }
 
-func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string, role Role) (*Consultation, Recorder, error) {
+func (s *Service) recorder(ctx context.Context, op, appointmentID, userID string, role Role) (*Consultation, *member, Recorder, error) {
 	if err := s.checkModerator(op, appointmentID, userID, role); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c, m, err := s.pinned(ctx, op, appointmentID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rc, ok := m.p.(Recorder)
 	if !ok {
-		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Provider: c.Provider, Msg: "the provider cannot record from the server"}
+		return nil, nil, nil, &Error{Op: op, Kind: ErrUnsupported, Provider: c.Provider, Msg: "the provider cannot record from the server"}
 	}
-	return c, rc, nil
+	return c, m, rc, nil
 }
 
 func (s *Service) keepRecording(ctx context.Context, op string, c *Consultation, rec *Recording, startedBy string) (*Recording, error) {

@@ -76,7 +76,8 @@ func (s *Service) reconcile(ctx context.Context, op string, seen pin, c *Consult
 // this replica saw, if it saw one: a lost record is re-created from the pin, and a move no
 // migration explains is recorded and announced. Every operation that reads a consultation to
 // act on it reads it here, so that no path serves from a pin made anew in silence.
-func (s *Service) read(ctx context.Context, op, appointmentID string) (*Consultation, error) {
+func (s *Service) read(ctx context.Context, op, appointmentID string) (out *Consultation, err error) {
+	defer func() { annotate(ctx, out) }()
 	c, err := s.store.Get(ctx, appointmentID)
 	seen, known := s.pins.get(appointmentID)
 	switch {

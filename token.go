@@ -49,8 +49,10 @@ func (s *Service) shared(info UserInfo) UserInfo {
 // pin re-creates the record there (see storefault.go). For a scheduled appointment
 // (Schedule), a token before joining opens is ErrTooEarly and after it closed ErrTooLate, and a
 // token's expiry never passes the close (see window.go).
-func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userID string, role Role, info UserInfo) (*MeetingToken, error) {
+func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userID string, role Role, info UserInfo) (tok *MeetingToken, err error) {
 	const op = "GenerateMeetingToken"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { s.endToken(ctx, sp, role, tok, err) }()
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}
@@ -89,7 +91,9 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			return nil, err
 		}
 		callCtx, cancel := s.bounded(ctx)
+		callCtx, call := s.tel.startCall(callCtx, m, callIssueToken, p.room)
 		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: ttl})
+		call.end(callCtx, err)
 		cancel()
 		if err != nil {
 			if err := m.callFailed(ctx, op, err); err != nil {

@@ -29,6 +29,7 @@ type Service struct {
 	onClose   []func() error
 	now       func() time.Time
 	pins      *pinCache
+	tel       *telemetry
 
 	storeRepairs  atomic.Int64 // store faults repaired (storefault.go)
 	orphansClosed atomic.Int64 // rooms opened for a pin another replica won, then closed
@@ -67,8 +68,10 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{cfg: cfg, log: o.log, store: o.store, onMigrate: o.onMigrate, onClose: o.onClose, now: o.now, pins: newPinCache(), ctx: ctx, cancel: cancel}
-	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout}
+	tel := newTelemetry(o.meters, o.tracers)
+	s := &Service{cfg: cfg, log: o.log, store: newMeasuredStore(o.store, tel), onMigrate: o.onMigrate, onClose: o.onClose, now: o.now,
+		pins: newPinCache(), tel: tel, ctx: ctx, cancel: cancel}
+	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout, tel: tel}
 	if !cfg.Enabled {
 		o.log.Info("video service initialised", slog.Bool("enabled", false))
 		return s, nil
@@ -84,16 +87,17 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	s.rooms = roomname.New(key, cfg.RoomPrefix)
 
 	for _, p := range given {
-		m := &member{p: p, name: p.Name(), policy: cfg.Policy}
+		m := &member{p: p, name: p.Name(), policy: cfg.Policy, tel: newMemberTelemetry(p.Name())}
 		if ps, ok := p.(PolicySource); ok {
 			m.policy = m.policy.join(ps.Policy())
 		}
-		m.health = health.New(ctx, p.Check, health.Options{
+		misconfigured := func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) }
+		m.health = health.New(ctx, tel.probe(m.name, p.Check, misconfigured), health.Options{
 			Timeout:        cfg.Health.Timeout,
 			Interval:       cfg.Health.Interval,
 			RecoveryProbes: cfg.Health.RecoveryProbes,
 			Now:            o.now,
-			Misconfigured:  func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) },
+			Misconfigured:  misconfigured,
 		})
 		s.f.members = append(s.f.members, m)
 		if cfg.Health.Background {
@@ -102,6 +106,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 		}
 	}
 
+	tel.watchHealth(o.meters, s)
 	names := make([]string, len(s.f.members))
 	for i, m := range s.f.members {
 		names[i] = string(m.name)
@@ -158,6 +163,7 @@ func (s *Service) Close() error {
 	s.bgMu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	s.tel.close()
 	var errs []error
 	for i := len(s.onClose) - 1; i >= 0; i-- {
 		errs = append(errs, s.onClose[i]())

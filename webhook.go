@@ -37,16 +37,28 @@ const webhookDeadline = 10 * time.Second
 func (s *Service) WebhookHandler() http.Handler {
 	seen := newRecentSet(4096)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, sp := s.tel.webhookSpan(r)
+		var from ProviderName
+		var kind WebhookKind
+		var room string
+		result := "refused"
+		defer func() { s.endWebhook(ctx, sp, from, kind, room, result) }()
+		r = r.WithContext(ctx)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
 		if err := s.ready("WebhookHandler"); err != nil {
+			result = "unavailable"
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		ev, from, err := s.receive(w, r)
+		ev, sender, err := s.receive(w, r)
+		from = sender
+		if ev != nil {
+			kind, room = ev.Kind, ev.Room
+		}
 		switch {
 		case errors.Is(err, errNoReceiver):
 			http.Error(w, "no configured provider sends webhooks", http.StatusNotFound)
@@ -60,6 +72,7 @@ func (s *Service) WebhookHandler() http.Handler {
 			// server): the sender delivers it again.
 			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook not taken yet: the provider could not complete it",
 				slog.String("provider", string(from)), slog.String("error", err.Error()))
+			result = "unavailable"
 			http.Error(w, "provider unavailable, deliver again", http.StatusServiceUnavailable)
 			return
 		case err != nil:
@@ -67,10 +80,17 @@ func (s *Service) WebhookHandler() http.Handler {
 			return
 		}
 		if ev.ID != "" && seen.has(ev.ID) {
+			result = "duplicate"
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if err := s.applyEvent(r.Context(), from, ev); err != nil {
+		err = s.applyEvent(r.Context(), from, ev)
+		result = "applied"
+		if errors.Is(err, errIgnored) {
+			result, err = "ignored", nil
+		}
+		if err != nil {
+			result = "failed"
 			s.log.LogAttrs(r.Context(), slog.LevelError, "webhook event not recorded", slog.String("provider", string(from)),
 				slog.String("event", string(ev.Kind)), slog.String("error", err.Error()))
 			http.Error(w, "event not recorded", http.StatusInternalServerError)
@@ -82,6 +102,10 @@ func (s *Service) WebhookHandler() http.Handler {
 		w.WriteHeader(http.StatusOK)
 	})
 }
+
+// errIgnored: the event concerns no consultation (a room this library did not open, or a
+// kind it does not track); it is acknowledged.
+var errIgnored = errors.New("event ignored")
 
 // errNoReceiver: no provider implements WebhookReceiver.
 var errNoReceiver = errors.New("no provider receives webhooks")
@@ -120,13 +144,14 @@ func (s *Service) receive(w http.ResponseWriter, r *http.Request) (*WebhookEvent
 func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *WebhookEvent) error {
 	const op = "WebhookHandler"
 	if ev.Kind == WebhookOther || ev.Kind == WebhookRoomStarted || ev.Room == "" {
-		return nil
+		return errIgnored
 	}
 	c, err := s.store.GetByRoom(ctx, ev.Room)
 	if errors.Is(err, ErrNotFound) {
 		s.log.LogAttrs(ctx, slog.LevelDebug, "webhook for a room with no consultation", slog.String("event", string(ev.Kind)))
-		return nil
+		return errIgnored
 	}
+	annotate(ctx, c)
 	if err != nil {
 		return s.storeErr(op, err)
 	}

@@ -89,8 +89,10 @@ func checkWindow(op string, w Window) error {
 // new one only, on every replica. Tokens handed out before keep the expiry they were issued
 // with: LiveKit honours a token's exp with about a minute of grace, and Jitsi checks exp when
 // the participant joins. Scheduling an ended consultation is ErrConsultationEnded.
-func (s *Service) Schedule(ctx context.Context, appointmentID string, w Window) (*Consultation, error) {
+func (s *Service) Schedule(ctx context.Context, appointmentID string, w Window) (out *Consultation, err error) {
 	const op = "Schedule"
+	ctx, sp := s.tel.opSpan(ctx, "video."+op)
+	defer func() { endOp(sp, out, err) }()
 	if err := s.ready(op); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/livekit/protocol/auth"
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	video "github.com/teleconsult/video"
+	"github.com/twitchtv/twirp"
 )
 
 // Provider is the OpenVidu provider: OpenVidu 3 through the LiveKit API, or OpenVidu 2 through
@@ -77,8 +78,9 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		p.v2 = newV2(p.httpURL, cfg, p.client)
 		return p, nil
 	}
-	p.rooms = lksdk.NewRoomServiceClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal())
-	p.egress = lksdk.NewEgressClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal())
+	traced := twirp.WithClientInterceptors(traceContext)
+	p.rooms = lksdk.NewRoomServiceClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal(), traced)
+	p.egress = lksdk.NewEgressClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal(), traced)
 	return p, nil
 }
 

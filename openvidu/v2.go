@@ -55,6 +55,7 @@ func (v *v2) call(ctx context.Context, op, method, path string, in, out any) (in
 	if err != nil {
 		return 0, fmt.Errorf("openvidu: %s: %w", op, err)
 	}
+	injectTrace(ctx, req.Header)
 	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("OPENVIDUAPP:"+v.secret.Reveal())))
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -143,8 +144,12 @@ func TestEndToEndWithARealServer(t *testing.T) {
 
 func str(v any) string { s, _ := v.(string); return s }
 
-func TestServeShutsDownGracefully(t *testing.T) {
-	for _, k := range []string{"VIDEO_ROOM_KEY", "OPENVIDU_URL", "JITSI_DOMAIN", "VIDEO_ENV", "JITSI_HEALTH_PROBE", "VIDEO_STORE"} {
+// startServe runs the example as main does, on Jitsi alone with the demo roster, with /metrics
+// on metricsLn unless it is nil, and returns the API's URL once it answers, and stop, which
+// ends it as a signal does and returns serve's error.
+func startServe(t *testing.T, metricsLn net.Listener) (api string, stop func() error) {
+	t.Helper()
+	for _, k := range []string{"VIDEO_ROOM_KEY", "OPENVIDU_URL", "JITSI_DOMAIN", "VIDEO_ENV", "JITSI_HEALTH_PROBE", "VIDEO_STORE", "VIDEO_PROVIDER"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -155,18 +160,29 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, slog.New(slog.DiscardHandler), DemoRoster.Authorize) }()
-	url := "http://" + ln.Addr().String() + "/healthz"
+	go func() { done <- serve(ctx, ln, metricsLn, slog.New(slog.DiscardHandler), DemoRoster.Authorize) }()
+	api = "http://" + ln.Addr().String()
 	require.Eventually(t, func() bool {
-		resp, err := http.Get(url)
+		resp, err := http.Get(api + "/healthz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, 10*time.Second, 10*time.Millisecond)
-	cancel()
-	require.NoError(t, <-done, "a signal ends the server cleanly")
-	_, err = http.Get(url)
+	var once sync.Once
+	var serveErr error
+	stop = func() error {
+		once.Do(func() { cancel(); serveErr = <-done })
+		return serveErr
+	}
+	t.Cleanup(func() { _ = stop() })
+	return api, stop
+}
+
+func TestServeShutsDownGracefully(t *testing.T) {
+	api, stop := startServe(t, nil)
+	require.NoError(t, stop(), "a signal ends the server cleanly")
+	_, err := http.Get(api + "/healthz")
 	assert.Error(t, err, "nothing listens after shutdown")
 }

@@ -9,7 +9,9 @@
 //
 // Configuration comes from the environment (see the README); -dev fills what is unset with
 // the development defaults the quickstart uses. VIDEO_STORE=redis shares state between
-// replicas. It shuts down gracefully on SIGINT and SIGTERM.
+// replicas. The Service's OpenTelemetry metrics are served for Prometheus at /metrics on
+// -metrics-addr (127.0.0.1:9464), a listener of its own, so that it stays off the public API.
+// It shuts down gracefully on SIGINT and SIGTERM.
 package main
 
 import (
@@ -25,12 +27,14 @@ import (
 	"syscall"
 	"time"
 
+	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/examples/internal/setup"
 	"github.com/teleconsult/video/fromenv"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	metricsAddr := flag.String("metrics-addr", "127.0.0.1:9464", "address to serve /metrics on for Prometheus; empty for none")
 	dev := flag.Bool("dev", false, "fill unset variables with development defaults, and serve the demo roster")
 	rosterFlag := flag.String("roster", "", `who takes part in which appointment, "42:dr-1=doctor,pat-1=patient;43:…" (with -dev: the demo roster)`)
 	flag.Parse()
@@ -45,6 +49,13 @@ func main() {
 		logger.Error("cannot listen", slog.String("addr", *addr), slog.String("error", err.Error()))
 		os.Exit(1)
 	}
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			logger.Error("cannot listen", slog.String("addr", *metricsAddr), slog.String("error", err.Error()))
+			os.Exit(1)
+		}
+	}
 	roster, err := ParseRoster(*rosterFlag)
 	if err != nil {
 		logger.Error("bad -roster", slog.String("error", err.Error()))
@@ -56,20 +67,36 @@ func main() {
 	if len(roster) == 0 {
 		logger.Warn("no roster: every appointment request is denied; put your backend's appointment records behind the Authorizer")
 	}
-	if err := serve(ctx, ln, logger, roster.Authorize); err != nil {
+	if err := serve(ctx, ln, metricsLn, logger, roster.Authorize); err != nil {
 		logger.Error("appointments API stopped", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
 }
 
-// serve runs the API on ln until ctx is done, then drains requests for up to 10 s.
-func serve(ctx context.Context, ln net.Listener, logger *slog.Logger, authz Authorizer) error {
+// serve runs the API on ln, and /metrics on metricsLn unless it is nil, until ctx is done,
+// then drains requests for up to 10 s.
+func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger, authz Authorizer) error {
 	defer ln.Close()
-	svc, err := fromenv.New(fromenv.WithLogger(logger)) // every VIDEO_*, OPENVIDU_*, JITSI_* and store variable
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
+	meters, metrics, err := newMetrics()
+	if err != nil {
+		return err
+	}
+	defer meters.Shutdown(context.Background())
+	svc, err := fromenv.New(fromenv.WithLogger(logger), // every VIDEO_*, OPENVIDU_*, JITSI_* and store variable
+		fromenv.WithServiceOptions(video.WithMeterProvider(meters)))
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
+	if metricsLn != nil {
+		msrv := &http.Server{Handler: metrics, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = msrv.Serve(metricsLn) }()
+		defer msrv.Close()
+		logger.Info("metrics for Prometheus", slog.String("url", "http://"+metricsLn.Addr().String()+"/metrics"))
+	}
 
 	logger.Warn("X-User-ID/X-User-Role authentication and the roster are for demonstration only: replace HeaderAuth and the Authorizer before real use")
 	srv := &http.Server{

@@ -48,6 +48,10 @@ func run(out string, tokenN, faultN int) error {
 	if err != nil {
 		return err
 	}
+	tel, _, err := bench("./internal/faultlab", "BenchmarkTokenTelemetry$", tokenN, 5)
+	if err != nil {
+		return err
+	}
 	faults, _, err := bench("./internal/faultlab", "BenchmarkFailover$", faultN, 1)
 	if err != nil {
 		return err
@@ -61,7 +65,7 @@ func run(out string, tokenN, faultN int) error {
 		return err
 	}
 	var b bytes.Buffer
-	write(&b, cpu, tokenN, faultN, tokens, faults)
+	write(&b, cpu, tokenN, faultN, tokens, tel, faults)
 	writeRedis(&b, stores, failovers)
 	if out == "-" {
 		_, err = os.Stdout.Write(b.Bytes())
@@ -155,7 +159,7 @@ func ms(ns float64) string {
 	}
 }
 
-func write(w io.Writer, cpu string, tokenN, faultN int, tokens, faults map[string]result) {
+func write(w io.Writer, cpu string, tokenN, faultN int, tokens, tel, faults map[string]result) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	p("# Benchmarks\n\n")
 	p("Written by `go run ./internal/benchreport` on %s.\n\n", time.Now().UTC().Format("2006-01-02"))
@@ -183,6 +187,7 @@ func write(w io.Writer, cpu string, tokenN, faultN int, tokens, faults map[strin
 			us(red["ns/op"]), raw["allocs/op"], mem["allocs/op"], red["allocs/op"])
 	}
 	p("\nThe Jitsi provider's token also builds the join link (the token and the display name in it), which its raw signer does not.\n\n")
+	writeTelemetry(w, tokenN, tel)
 
 	p("## Failover under faults\n\n")
 	p("%d token requests for fresh appointments at 64-way concurrency, the primary (the real OpenVidu provider) behind ", faultN)

@@ -3,6 +3,9 @@ package faultlab_test
 import (
 	"context"
 	"fmt"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,8 +126,29 @@ func redisStore(b *testing.B) video.Store {
 	return st
 }
 
-func benchService(b *testing.B, primary video.ProviderName, st video.Store) {
-	l := newLab(b, labOptions{store: st, primary: primary})
+// BenchmarkTokenTelemetry is BenchmarkToken's Service on the memory store with telemetry as
+// it ships (noop: the global providers, no SDK installed) and with the OpenTelemetry SDK
+// recording every span (always sampled) and every metric in memory (sdk).
+func BenchmarkTokenTelemetry(b *testing.B) {
+	for _, prov := range []video.ProviderName{openvidu.Name, jitsi.Name} {
+		b.Run(string(prov)+"/noop", func(b *testing.B) { benchService(b, prov, nil) })
+		b.Run(string(prov)+"/sdk", func(b *testing.B) { benchService(b, prov, nil, inMemorySDK(b)...) })
+	}
+}
+
+// inMemorySDK returns the options that send a Service's telemetry to the SDK, kept in memory.
+func inMemorySDK(b *testing.B) []video.Option {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()), sdktrace.WithSpanProcessor(tracetest.NewSpanRecorder()))
+	b.Cleanup(func() {
+		_ = mp.Shutdown(context.Background())
+		_ = tp.Shutdown(context.Background())
+	})
+	return []video.Option{video.WithMeterProvider(mp), video.WithTracerProvider(tp)}
+}
+
+func benchService(b *testing.B, primary video.ProviderName, st video.Store, opts ...video.Option) {
+	l := newLab(b, labOptions{store: st, primary: primary, opts: opts})
 	ctx := context.Background()
 	info := video.UserInfo{DisplayName: "Dr. Smith"}
 	if _, err := l.svc.GenerateMeetingToken(ctx, "bench", "doc", video.RoleDoctor, info); err != nil {

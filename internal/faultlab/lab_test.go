@@ -86,6 +86,7 @@ type labOptions struct {
 	jitsiFault faultserver.Fault // the fallback front's
 	store      video.Store
 	primary    video.ProviderName
+	opts       []video.Option // more options for the Service
 }
 
 func newLab(tb testing.TB, o labOptions) *lab {
@@ -135,7 +136,8 @@ func newLab(tb testing.TB, o labOptions) *lab {
 		o.store = video.NewMemoryStore()
 	}
 	l := &lab{v2: fake, ov: ov, jt: jt, primary: primary, front: front, store: o.store, notices: make(chan video.MigrationNotice, 100000)}
-	svc, err := video.New(cfg, []video.Provider{ov, jt}, video.WithStore(o.store), video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { l.notices <- n }))
+	svc, err := video.New(cfg, []video.Provider{ov, jt}, append([]video.Option{video.WithStore(o.store),
+		video.WithOnMigrate(func(_ context.Context, n video.MigrationNotice) { l.notices <- n })}, o.opts...)...)
 	require.NoError(tb, err)
 	tb.Cleanup(func() { svc.Close() })
 	l.svc = svc
