@@ -33,13 +33,17 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 		return nil, false, err
 	}
 	room := s.rooms.Name(appointmentID)
-	m, err := s.f.choose(ctx, op, "", func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
+	var skipped passed
+	m, err := s.f.choose(ctx, op, "", &skipped, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
 	if err != nil {
 		return nil, false, err
 	}
 	c, created, err = s.store.Create(ctx, &Consultation{AppointmentID: appointmentID, Provider: m.name, Room: room, CreatedAt: s.now()})
 	if err != nil {
 		return nil, false, s.storeErr(op, err)
+	}
+	if created && skipped.from != "" {
+		s.tel.failover(ctx, skipped.from, m.name, skipped.reason) // counted once the pin is stored
 	}
 	if created {
 		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
@@ -139,7 +143,7 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 	}
 	room := s.rooms.Name(c.AppointmentID)
-	to, err := s.f.choose(ctx, op, c.Provider, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
+	to, err := s.f.choose(ctx, op, c.Provider, nil, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
 			why := reason

@@ -69,10 +69,12 @@ func usable(s health.State) bool { return s == health.Up || s == health.Unknown 
 //     waited on, last-first (the fallback before the primary), each bounded by the probe
 //     timeout and ctx.
 //
-// Each try is bounded by the health timeout. A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
+// When a provider other than the first candidate serves, skipped (unless nil) is set to the
+// first candidate and why it was passed over: its health state, or "error" when its try
+// failed. Each try is bounded by the health timeout. A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
 // stops the search: the request is wrong, not the provider. When all fail, the error wraps
 // every provider's cause.
-func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, try func(context.Context, *member) error) (*member, error) {
+func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, skipped *passed, try func(context.Context, *member) error) (*member, error) {
 	var causes []error
 	var unknown []*member
 	var passedOver func(m *member, reason string)
@@ -111,7 +113,7 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 			candidates = append(candidates, m)
 		}
 	}
-	// The first choice, and why it was passed over: a room opened elsewhere is a failover.
+	// The first choice, and why it was passed over: noted for the caller when another served.
 	var first *member
 	var why string
 	passedOver = func(m *member, reason string) {
@@ -120,8 +122,8 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		}
 	}
 	served := func(m *member, err error) (*member, error) {
-		if err == nil && first != nil && m != first {
-			f.tel.failover(ctx, first.name, m.name, why)
+		if err == nil && first != nil && m != first && skipped != nil {
+			*skipped = passed{from: first.name, reason: why}
 		}
 		return m, err
 	}
@@ -168,6 +170,12 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, t
 		}
 	}
 	return nil, f.allFailed(ctx, op, causes)
+}
+
+// passed is a provider passed over for another, and why.
+type passed struct {
+	from   ProviderName
+	reason string
 }
 
 func errOrUnavailable(err error) error {

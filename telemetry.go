@@ -2,14 +2,11 @@ package video
 
 import (
 	"context"
-	"reflect"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -40,10 +37,14 @@ const (
 var durationBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
 // telemetry holds the Service's tracer and instruments. With no provider configured they are
-// the global ones, which are no-ops until the application installs an SDK.
+// the global ones as New finds them, with OpenTelemetry's own rule for a global provider: the
+// default one, before any SDK is installed, records nothing and hands over to the first SDK
+// installed (otel.SetMeterProvider, otel.SetTracerProvider); a provider installed after that
+// one is not followed.
 type telemetry struct {
-	tracer  trace.Tracer // from WithTracerProvider; nil to follow the global provider
-	tracing atomic.Pointer[globalTracer]
+	tracer   trace.Tracer                 // bound in New; nil while following the global default
+	unset    trace.TracerProvider         // the global default New saw, while following it
+	followed atomic.Pointer[trace.Tracer] // the tracer of the first SDK installed since
 
 	tokens      metric.Int64Counter
 	failovers   metric.Int64Counter
@@ -66,7 +67,12 @@ func newTelemetry(mp metric.MeterProvider, tp trace.TracerProvider) *telemetry {
 	}
 	m := mp.Meter(instrumentationScope)
 	t := &telemetry{}
-	if tp != nil {
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	if isDefaultGlobal(tp) {
+		t.unset = tp
+	} else {
 		t.tracer = tp.Tracer(instrumentationScope)
 	}
 	counter := func(name, unit, desc string) metric.Int64Counter {
@@ -85,17 +91,17 @@ func newTelemetry(mp metric.MeterProvider, tp trace.TracerProvider) *telemetry {
 		return h
 	}
 	t.tokens = counter("video.tokens", "{token}",
-		"Meeting token requests, by provider, role and outcome (issued, refused: the request's fault, failed: the service's).")
+		"Meeting token requests, by provider, role and outcome (issued; refused: the request's fault or the rules' answer; canceled: the caller gave up; failed: the service's, a provider's or the store's).")
 	t.failovers = counter("video.failovers", "{failover}",
 		"New rooms opened on a provider other than the first choice, by the provider passed over, the one used, and why.")
 	t.migrations = counter("video.migrations", "{migration}",
 		"Appointments moved to another provider, by the provider left, the one moved to, and why.")
 	t.webhooks = counter("video.webhook.events", "{event}",
-		"Provider events received, by provider, kind and outcome (applied, duplicate, ignored, refused, unavailable, failed).")
-	t.probes = histogram("video.provider.probe.duration", "Health probes of each provider, by outcome (up, down, misconfigured).")
+		"Provider events received, by provider, kind and outcome (applied, duplicate, ignored, refused, unavailable, failed), and why one was refused.")
+	t.probes = histogram("video.provider.probe.duration", "Health probes of each provider, by outcome (up, unprobed, down, misconfigured).")
 	t.calls = histogram("video.provider.call.duration", "Calls to a provider, by provider, operation and outcome.")
 	t.storeCalls = histogram("video.store.call.duration", "Calls to the consultation store, by operation and outcome.")
-	t.storeErrors = counter("video.store.errors", "{error}", "Store calls that failed (not a conflict or a record not found), by operation and error type.")
+	t.storeErrors = counter("video.store.errors", "{error}", "Store calls that failed (not a conflict, a record not found or a caller's cancellation), by operation and error type.")
 	return t
 }
 
@@ -141,112 +147,6 @@ func (t *telemetry) close() {
 	if t.health != nil {
 		_ = t.health.Unregister()
 	}
-}
-
-// globalTracer is the tracer of the global TracerProvider tp; nil while tp is OpenTelemetry's
-// default, before any SDK is installed.
-type globalTracer struct {
-	tp     trace.TracerProvider
-	tracer trace.Tracer
-}
-
-// noSpan is the span of an operation that is not traced.
-var noSpan = trace.SpanFromContext(context.Background())
-
-// tracerNow returns the tracer to use now: WithTracerProvider's, or the global provider's as it
-// is now, or nil while the global provider is OpenTelemetry's default. That default's spans
-// record nothing, but each costs allocations on the token path; the global provider's own
-// delegation would start recording once an SDK is installed, and so does this, since
-// otel.SetTracerProvider changes what otel.GetTracerProvider returns.
-func (t *telemetry) tracerNow() trace.Tracer {
-	if t.tracer != nil {
-		return t.tracer
-	}
-	tp := otel.GetTracerProvider()
-	comparable := reflect.TypeOf(tp).Comparable()
-	if g := t.tracing.Load(); g != nil && comparable && g.tp == tp {
-		return g.tracer
-	}
-	g := &globalTracer{tp: tp}
-	if !isDefaultGlobal(tp) {
-		g.tracer = tp.Tracer(instrumentationScope)
-	}
-	if comparable {
-		t.tracing.Store(g)
-	}
-	return g.tracer
-}
-
-// isDefaultGlobal reports whether tp is OpenTelemetry's global default: the provider the API
-// returns before otel.SetTracerProvider is called.
-func isDefaultGlobal(tp trace.TracerProvider) bool {
-	ty := reflect.TypeOf(tp)
-	return ty.Kind() == reflect.Pointer && ty.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global"
-}
-
-// start starts a span with the tracer of the moment, or none (noSpan, ctx unchanged).
-func (t *telemetry) start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	tr := t.tracerNow()
-	if tr == nil {
-		return ctx, noSpan
-	}
-	return tr.Start(ctx, name, opts...)
-}
-
-// opSpan starts the span of one Service operation, named "video." and the operation (a
-// constant at every call, so that the name costs nothing).
-func (t *telemetry) opSpan(ctx context.Context, name string) (context.Context, trace.Span) {
-	ctx, sp := t.start(ctx, name)
-	if sp.IsRecording() {
-		sp.SetAttributes(attrOperation.String(strings.TrimPrefix(name, "video.")))
-	}
-	return ctx, sp
-}
-
-// annotate puts the provider and room of c (nil for none) on the span of ctx's operation.
-func annotate(ctx context.Context, c *Consultation) {
-	if sp := trace.SpanFromContext(ctx); c != nil && sp.IsRecording() {
-		sp.SetAttributes(attrProvider.String(string(c.Provider)), attrRoom.String(c.Room))
-	}
-}
-
-// childSpan starts the span of one provider or store call, only under a span that records:
-// without one the call is measured, not traced.
-func (t *telemetry) childSpan(ctx context.Context, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
-	if !trace.SpanFromContext(ctx).IsRecording() {
-		return ctx, nil
-	}
-	ctx, sp := t.start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
-	if sp == noSpan {
-		return ctx, nil
-	}
-	return ctx, sp
-}
-
-// endSpan ends sp (nil for a call not traced) with err's kind as its status, never err's text:
-// a vendor's message may echo what it was sent.
-func endSpan(sp trace.Span, err error) {
-	if sp == nil {
-		return
-	}
-	if err != nil {
-		kind := errorType(err)
-		sp.SetAttributes(attrErrorType.String(kind))
-		sp.SetStatus(codes.Error, kind)
-	}
-	sp.End()
-}
-
-// endOp ends an operation's span: the provider and room it served (from c, when there is one)
-// and its outcome.
-func endOp(sp trace.Span, c *Consultation, err error) {
-	if sp.IsRecording() {
-		if c != nil {
-			sp.SetAttributes(attrProvider.String(string(c.Provider)), attrRoom.String(c.Room))
-		}
-		sp.SetAttributes(attrOutcome.String(outcome(err)))
-	}
-	endSpan(sp, err)
 }
 
 // seconds is the time since start in seconds, for a histogram.

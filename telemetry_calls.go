@@ -1,13 +1,8 @@
 package video
 
 import (
-	"net/http"
-
 	"context"
 	"errors"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/propagation"
 	"strings"
 	"time"
 
@@ -71,7 +66,7 @@ func (t *telemetry) startCall(ctx context.Context, m *member, op providerOp, roo
 	if t.calls.Enabled(ctx) { // no clock read for a measurement that goes nowhere
 		c.start = time.Now()
 	}
-	if trace.SpanFromContext(ctx).IsRecording() {
+	if t.tracing(ctx) {
 		attrs := []attribute.KeyValue{attrProvider.String(string(m.name)), attrOperation.String(providerOpNames[op])}
 		if room != "" {
 			attrs = append(attrs, attrRoom.String(room))
@@ -97,6 +92,9 @@ func (c providerCall) end(ctx context.Context, err error) {
 // token counts a token request's outcome: by the provider that served it (none when no
 // provider was reached), the role, and the outcome.
 func (t *telemetry) token(ctx context.Context, m *member, role Role, err error) {
+	if t == nil { // a zero Service
+		return
+	}
 	if err == nil && m != nil {
 		if opts, ok := m.tel.okToken[role]; ok {
 			t.tokens.Add(ctx, 1, opts...)
@@ -118,11 +116,14 @@ func (t *telemetry) token(ctx context.Context, m *member, role Role, err error) 
 	t.tokens.Add(ctx, 1, metric.WithAttributes(attrs...))
 }
 
-// probe wraps a provider's health check so that each probe's duration and outcome are
-// measured: up, misconfigured (as misconfigured judges the error) or down.
-func (t *telemetry) probe(name ProviderName, check func(context.Context) error, misconfigured func(error) bool) func(context.Context) error {
+// probe wraps p's health check so that each probe's duration and outcome are measured: up,
+// unprobed (a check that observes nothing: Unprobed), misconfigured (as misconfigured judges
+// the error) or down.
+func (t *telemetry) probe(p Provider, misconfigured func(error) bool) func(context.Context) error {
+	name, check := p.Name(), p.Check
+	unprobed, _ := p.(Unprobed)
 	outcomes := map[string][]metric.RecordOption{}
-	for _, o := range []string{"up", "down", "misconfigured"} {
+	for _, o := range []string{"up", "unprobed", "down", "misconfigured"} {
 		outcomes[o] = []metric.RecordOption{metric.WithAttributes(attrProvider.String(string(name)), attrOutcome.String(o))}
 	}
 	return func(ctx context.Context) error {
@@ -130,6 +131,8 @@ func (t *telemetry) probe(name ProviderName, check func(context.Context) error, 
 		err := check(ctx)
 		o := "up"
 		switch {
+		case err == nil && unprobed != nil && unprobed.Unprobed():
+			o = "unprobed"
 		case err != nil && misconfigured(err):
 			o = "misconfigured"
 		case err != nil:
@@ -143,11 +146,17 @@ func (t *telemetry) probe(name ProviderName, check func(context.Context) error, 
 // failover counts a new room opened on `to` because `from`, the first choice, could not take
 // it, for reason: its health state, or "error" when the call failed.
 func (t *telemetry) failover(ctx context.Context, from, to ProviderName, reason string) {
+	if t == nil { // a zero Service
+		return
+	}
 	t.failovers.Add(ctx, 1, metric.WithAttributes(attrFrom.String(string(from)), attrTo.String(string(to)), attrReason.String(reason)))
 }
 
 // migration counts a move that was stored (and announced), by its reason in one word.
 func (t *telemetry) migration(ctx context.Context, mig Migration) {
+	if t == nil { // a zero Service
+		return
+	}
 	t.migrations.Add(ctx, 1, metric.WithAttributes(attrFrom.String(string(mig.From)), attrTo.String(string(mig.To)),
 		attrReason.String(migrationReason(mig.Reason))))
 }
@@ -165,26 +174,6 @@ func migrationReason(reason string) string {
 		}
 	}
 	return "_OTHER"
-}
-
-// webhookKinds are the event kinds a webhook metric names; any other is "other".
-var webhookKinds = map[WebhookKind]bool{WebhookRoomStarted: true, WebhookRoomFinished: true, WebhookParticipantJoined: true,
-	WebhookParticipantLeft: true, WebhookRecordingEnded: true, WebhookOther: true}
-
-// webhook counts one delivery: from provider ("" when none accepted it), of kind, with outcome.
-func (t *telemetry) webhook(ctx context.Context, from ProviderName, kind WebhookKind, outcome string) {
-	if kind != "" && !webhookKinds[kind] {
-		kind = WebhookOther
-	}
-	attrs := make([]attribute.KeyValue, 0, 3)
-	if from != "" {
-		attrs = append(attrs, attrProvider.String(string(from)))
-	}
-	if kind != "" {
-		attrs = append(attrs, attrEvent.String(string(kind)))
-	}
-	attrs = append(attrs, attrOutcome.String(outcome))
-	t.webhooks.Add(ctx, 1, metric.WithAttributes(attrs...))
 }
 
 // createRoom asks m to create room, measured.
@@ -207,9 +196,11 @@ func (s *Service) endRoom(ctx context.Context, m *member, room string) error {
 // error, the one it names) and the role.
 func (s *Service) endToken(ctx context.Context, sp trace.Span, role Role, tok *MeetingToken, err error) {
 	var m *member
-	if tok != nil {
+	switch {
+	case s.f == nil: // a zero Service
+	case tok != nil:
 		m = s.f.member(tok.Provider)
-	} else if err != nil {
+	case err != nil:
 		m = s.f.member(providerOf(err))
 	}
 	s.tel.token(ctx, m, role, err)
@@ -222,43 +213,6 @@ func (s *Service) endToken(ctx context.Context, sp trace.Span, role Role, tok *M
 		}
 	}
 	endOp(sp, nil, err)
-}
-
-// webhookSpan starts the span of one webhook delivery: a server span, the child of the trace
-// context the request carries, if any (as the global propagator reads it).
-func (t *telemetry) webhookSpan(r *http.Request) (context.Context, trace.Span) {
-	ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-	ctx, sp := t.start(ctx, "video.WebhookHandler", trace.WithSpanKind(trace.SpanKindServer))
-	if sp.IsRecording() {
-		sp.SetAttributes(attrOperation.String("WebhookHandler"))
-	}
-	return ctx, sp
-}
-
-// endWebhook counts a delivery and ends its span. Only a failure to record the event (or to
-// complete it) is an error of the span: a refused delivery is the sender's fault.
-func (s *Service) endWebhook(ctx context.Context, sp trace.Span, from ProviderName, kind WebhookKind, room, result string) {
-	s.tel.webhook(ctx, from, kind, result)
-	if sp.IsRecording() {
-		attrs := []attribute.KeyValue{attrOutcome.String(result)}
-		if from != "" {
-			attrs = append(attrs, attrProvider.String(string(from)))
-		}
-		if kind != "" {
-			if !webhookKinds[kind] {
-				kind = WebhookOther
-			}
-			attrs = append(attrs, attrEvent.String(string(kind)))
-		}
-		if room != "" {
-			attrs = append(attrs, attrRoom.String(room))
-		}
-		sp.SetAttributes(attrs...)
-		if result == "failed" || result == "unavailable" {
-			sp.SetStatus(codes.Error, result)
-		}
-	}
-	sp.End()
 }
 
 // providerOf is the provider an error of the Service names, or "".

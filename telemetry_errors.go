@@ -35,12 +35,16 @@ var refusals = map[string]bool{
 	"disabled": true, "unsupported": true, "too_early": true, "too_late": true, "consent_required": true,
 }
 
-// errorType is err's kind as a bounded attribute value: the package's kind (a *Error's, or the
-// first a provider's error wraps), "timeout" or "canceled" for a context's end, and "_OTHER"
-// (OpenTelemetry's word for an error of no known type) for anything else. "" for nil.
+// errorType is err's kind as a bounded attribute value: "canceled" when the caller gave up
+// (whatever kind the error has), else the package's kind (a *Error's, or the first a provider's
+// error wraps), "timeout" for a deadline with no kind, and "_OTHER" (OpenTelemetry's word for
+// an error of no known type) for anything else. "" for nil.
 func errorType(err error) string {
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		return "canceled"
 	}
 	var e *Error
 	if errors.As(err, &e) && e.Kind != nil {
@@ -51,22 +55,23 @@ func errorType(err error) string {
 			return k.name
 		}
 	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	if errors.Is(err, context.DeadlineExceeded) {
 		return "timeout"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
 	}
 	return "_OTHER"
 }
 
 // outcome is an operation's result in one word: "ok", "refused" (the request's fault or the
-// rules' answer) or "failed".
+// rules' answer), "canceled" (the caller gave up) or "failed" (the Service's, a provider's or
+// the store's failure: what an operator alerts on).
 func outcome(err error) string {
-	switch {
-	case err == nil:
+	if err == nil {
 		return "ok"
-	case refusals[errorType(err)]:
+	}
+	switch kind := errorType(err); {
+	case kind == "canceled":
+		return "canceled"
+	case refusals[kind]:
 		return "refused"
 	}
 	return "failed"

@@ -157,24 +157,7 @@ func (o *observed) exported(t *testing.T) string {
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
 			b.WriteString(m.Name + "\n" + m.Description + "\n" + m.Unit + "\n")
-			var sets []attribute.Set
-			switch d := m.Data.(type) {
-			case metricdata.Sum[int64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			case metricdata.Histogram[float64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			case metricdata.Gauge[int64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			default:
-				t.Fatalf("metric %s has data of a kind the scan does not read: %T", m.Name, m.Data)
-			}
-			for _, set := range sets {
+			for _, set := range pointSets(t, m) {
 				kvs(set.ToSlice()...)
 			}
 		}
@@ -190,4 +173,86 @@ func requireNoLeak(t *testing.T, exported string, secrets ...string) {
 		require.NotEmpty(t, s)
 		require.NotContains(t, exported, s)
 	}
+}
+
+// requireOnlyAllowed fails unless every attribute the library exported, on a span or a metric,
+// has a known key and a value from that key's fixed list (a provider of providers, a room of
+// rooms), and every span is named "video." and a known name: nothing a caller or a sender
+// chose can get in.
+func requireOnlyAllowed(t *testing.T, o *observed, providers []string, rooms ...string) {
+	t.Helper()
+	set := func(vs ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, v := range vs {
+			m[v] = true
+		}
+		return m
+	}
+	ops := set("GenerateMeetingToken", "StartConsultation", "EndConsultation", "ConsultationStatus", "ReportTechnicalIssue",
+		"ProcessRecording", "StartRecording", "StopRecording", "AdmitParticipant", "Participants", "Schedule", "RecordConsent",
+		"WebhookHandler", "CreateRoom", "IssueToken", "EndRoom", "Admit", "Get", "GetByRoom", "Create", "Update",
+		"AddParticipant", "AddIssue", "AddRecording")
+	allowed := map[string]map[string]bool{
+		"video.provider":  set(providers...),
+		"video.from":      set(providers...),
+		"video.to":        set(providers...),
+		"video.room":      set(rooms...),
+		"video.operation": ops,
+		"video.role":      set("doctor", "patient", "observer"),
+		"video.outcome": set("ok", "refused", "canceled", "failed", "issued", "applied", "duplicate", "ignored", "unavailable",
+			"up", "down", "misconfigured", "unprobed", "not_found", "conflict", "ended", "error"),
+		"video.state":  set("up", "down", "misconfigured", "unknown", "unprobed"),
+		"video.reason": set("down", "misconfigured", "unknown", "error", "not_configured", "store_fault", "_OTHER"),
+		"video.event":  set("room_started", "room_finished", "participant_joined", "participant_left", "recording_ended", "other"),
+		"error.type": set("invalid_argument", "invalid_config", "not_found", "consultation_ended", "forbidden", "disabled",
+			"unsupported", "unavailable", "unauthenticated", "all_providers_failed", "conflict", "store", "closed", "too_early",
+			"too_late", "consent_required", "canceled", "timeout", "_OTHER", "method", "no_receiver"),
+	}
+	check := func(where string, attrs ...attribute.KeyValue) {
+		for _, kv := range attrs {
+			vals, ok := allowed[string(kv.Key)]
+			require.True(t, ok, "%s: attribute %s is not one the library may export", where, kv.Key)
+			require.True(t, vals[kv.Value.Emit()], "%s: %s=%q is not among its values", where, kv.Key, kv.Value.Emit())
+		}
+	}
+	for _, s := range o.spans.Ended() {
+		name, ok := strings.CutPrefix(s.Name(), "video.")
+		name = strings.TrimPrefix(strings.TrimPrefix(name, "provider."), "store.")
+		require.True(t, ok && ops[name], "span %q", s.Name())
+		check("span "+s.Name(), s.Attributes()...)
+		for _, e := range s.Events() {
+			check("event "+e.Name, e.Attributes...)
+		}
+	}
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, o.reader.Collect(context.Background(), &rm))
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			for _, set := range pointSets(t, m) {
+				check("metric "+m.Name, set.ToSlice()...)
+			}
+		}
+	}
+}
+
+// pointSets returns the attribute sets of every data point of m.
+func pointSets(t *testing.T, m metricdata.Metrics) []attribute.Set {
+	var sets []attribute.Set
+	switch d := m.Data.(type) {
+	case metricdata.Sum[int64]:
+		for _, p := range d.DataPoints {
+			sets = append(sets, p.Attributes)
+		}
+	case metricdata.Histogram[float64]:
+		for _, p := range d.DataPoints {
+			sets = append(sets, p.Attributes)
+		}
+	case metricdata.Gauge[int64]:
+		for _, p := range d.DataPoints {
+			sets = append(sets, p.Attributes)
+		}
+	default:
+		t.Fatalf("metric %s has data of a kind the scan does not read: %T", m.Name, m.Data)
+	}
+	return sets
 }

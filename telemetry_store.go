@@ -27,8 +27,9 @@ const (
 var storeOpNames = [storeOps]string{"Get", "GetByRoom", "Create", "Update", "AddParticipant", "AddIssue", "AddRecording"}
 
 // The outcomes of a store call. A record not found, a conflict and an ended consultation are
-// answers the contract defines, not failures; only "error" is counted in video.store.errors.
-var storeOutcomes = []string{"ok", "not_found", "conflict", "ended", "error"}
+// answers the contract defines, and a call canceled by its caller says nothing of the store:
+// only "error" is counted in video.store.errors.
+var storeOutcomes = []string{"ok", "not_found", "conflict", "ended", "canceled", "error"}
 
 // measuredStore is the Service's Store as the Service calls it: every call measured in
 // video.store.call.duration and video.store.errors, and traced under a recording span.
@@ -62,8 +63,10 @@ func storeOutcome(err error) int {
 		return 2
 	case errors.Is(err, ErrConsultationEnded):
 		return 3
+	case errors.Is(err, context.Canceled):
+		return 4
 	}
-	return 4
+	return 5
 }
 
 // start begins measuring one call of kind op, about room ("" when it names none). The time
@@ -73,7 +76,7 @@ func (ms *measuredStore) start(ctx context.Context, op storeOp, room string) (co
 	if ms.t.storeCalls.Enabled(ctx) {
 		t0 = time.Now()
 	}
-	if !trace.SpanFromContext(ctx).IsRecording() {
+	if !ms.t.tracing(ctx) {
 		return ctx, nil, t0
 	}
 	attrs := []attribute.KeyValue{attrOperation.String(storeOpNames[op])}
@@ -95,7 +98,7 @@ func (ms *measuredStore) end(ctx context.Context, op storeOp, sp trace.Span, sta
 		endSpan(sp, err)
 		return
 	}
-	endSpan(sp, nil) // a defined answer is not an error of the call
+	endSpan(sp, nil) // a defined answer, or the caller's cancellation, is not an error of the call
 }
 
 func (ms *measuredStore) Get(ctx context.Context, appointmentID string) (*Consultation, error) {
@@ -106,7 +109,7 @@ func (ms *measuredStore) Get(ctx context.Context, appointmentID string) (*Consul
 }
 
 func (ms *measuredStore) GetByRoom(ctx context.Context, room string) (*Consultation, error) {
-	ctx, sp, t0 := ms.start(ctx, storeGetByRoom, room)
+	ctx, sp, t0 := ms.start(ctx, storeGetByRoom, "") // the room is the event sender's word, not known to be ours
 	c, err := ms.st.GetByRoom(ctx, room)
 	ms.end(ctx, storeGetByRoom, sp, t0, err)
 	return c, err

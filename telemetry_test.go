@@ -95,6 +95,7 @@ func TestTelemetryFollowsAnOutage(t *testing.T) {
 	require.Equal(t, http.StatusOK, post(r.jt.WebhookRequest(joined)), "a repeated delivery")
 	forged := r.jt.WebhookRequest(joined)
 	forged.Header = http.Header{}
+	propagation.TraceContext{}.Inject(trace.ContextWithRemoteSpanContext(ctx, parent), propagation.HeaderCarrier(forged.Header))
 	require.Equal(t, http.StatusUnauthorized, post(forged))
 	require.Equal(t, http.StatusOK, post(r.jt.WebhookRequest(video.WebhookEvent{ID: "evt-2", Kind: video.WebhookRoomStarted, Room: fresh.Room})))
 
@@ -157,7 +158,7 @@ func TestTelemetryFollowsAnOutage(t *testing.T) {
 		ev := func(want ...string) int64 { return ms.count("video.webhook.events", want...) }
 		assert.EqualValues(t, 1, ev("video.provider=jitsi", "video.event=participant_joined", "video.outcome=applied"))
 		assert.EqualValues(t, 1, ev("video.provider=jitsi", "video.event=participant_joined", "video.outcome=duplicate"))
-		assert.EqualValues(t, 1, ev("video.provider=", "video.event=", "video.outcome=refused"))
+		assert.EqualValues(t, 1, ev("video.provider=", "video.event=", "video.outcome=refused", "error.type=unauthenticated"))
 		assert.EqualValues(t, 1, ev("video.provider=jitsi", "video.event=room_started", "video.outcome=ignored"))
 		assert.EqualValues(t, 4, ev())
 	})
@@ -194,15 +195,15 @@ func TestTelemetryFollowsAnOutage(t *testing.T) {
 		assert.Contains(t, obs.children(migration), "video.store.Update")
 		assert.Contains(t, obs.children(migration), "video.provider.CreateRoom")
 
-		assert.Equal(t, codes.Error, refused.Status().Code)
-		assert.Equal(t, "consultation_ended", refused.Status().Description, "the kind, never the message")
-		assert.Equal(t, "consultation_ended", attr(refused, "error.type"))
+		assert.Equal(t, codes.Unset, refused.Status().Code, "a refusal is the request's answer, not a failure")
+		assert.Equal(t, "consultation_ended", attr(refused, "error.type"), "the kind, never the message")
 		assert.Equal(t, "refused", attr(refused, "video.outcome"))
 		assert.Empty(t, refused.Events(), "no error message is recorded")
 
 		status := obs.named("video.ConsultationStatus")
 		require.Len(t, status, 1)
-		assert.Equal(t, "store", status[0].Status().Description)
+		assert.Equal(t, codes.Error, status[0].Status().Code)
+		assert.Equal(t, "store", status[0].Status().Description, "the kind, never the message")
 		assert.Equal(t, []string{"video.store.Get"}, obs.children(status[0]))
 		get := obs.named("video.store.Get")
 		assert.Equal(t, "_OTHER", attr(get[len(get)-1], "error.type"))
@@ -210,20 +211,26 @@ func TestTelemetryFollowsAnOutage(t *testing.T) {
 		hooks := obs.named("video.WebhookHandler")
 		require.Len(t, hooks, 4)
 		assert.Equal(t, trace.SpanKindServer, hooks[0].SpanKind())
-		assert.Equal(t, parent.TraceID(), hooks[0].SpanContext().TraceID(), "the webhook continues the sender's trace")
-		assert.Equal(t, parent.SpanID(), hooks[0].Parent().SpanID())
+		assert.NotEqual(t, parent.TraceID(), hooks[0].SpanContext().TraceID(), "a sender's header never chooses the trace")
+		assert.False(t, hooks[0].Parent().IsValid(), "a root span")
+		require.Len(t, hooks[0].Links(), 1, "linked to the sender's trace once its signature is verified")
+		assert.Equal(t, parent.TraceID(), hooks[0].Links()[0].SpanContext.TraceID())
+		assert.Equal(t, parent.SpanID(), hooks[0].Links()[0].SpanContext.SpanID())
 		assert.Equal(t, "applied", attr(hooks[0], "video.outcome"))
 		assert.Equal(t, "participant_joined", attr(hooks[0], "video.event"))
 		assert.Equal(t, fresh.Room, attr(hooks[0], "video.room"))
 		assert.Contains(t, obs.children(hooks[0]), "video.store.GetByRoom")
 		assert.Equal(t, "duplicate", attr(hooks[1], "video.outcome"))
 		assert.Equal(t, "refused", attr(hooks[2], "video.outcome"))
+		assert.Equal(t, "unauthenticated", attr(hooks[2], "error.type"))
+		assert.Empty(t, hooks[2].Links(), "a forged delivery links to nothing")
 		assert.Equal(t, "ignored", attr(hooks[3], "video.outcome"))
 	})
 
 	t.Run("nothing about a patient or a secret", func(t *testing.T) {
 		requireNoLeak(t, obs.exported(t), telApptMoved, telApptNew, telDoctor, telPatient, telPatientEml, telPatientNm,
 			first.Token, moved.Token, fresh.Token, moved.JoinURL, testRoomKey, errStoreDown.Error(), "10.1.2.3")
+		requireOnlyAllowed(t, obs, []string{"openvidu", "jitsi"}, first.Room, fresh.Room)
 	})
 }
 

@@ -92,7 +92,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 			m.policy = m.policy.join(ps.Policy())
 		}
 		misconfigured := func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) }
-		m.health = health.New(ctx, tel.probe(m.name, p.Check, misconfigured), health.Options{
+		m.health = health.New(ctx, tel.probe(p, misconfigured), health.Options{
 			Timeout:        cfg.Health.Timeout,
 			Interval:       cfg.Health.Interval,
 			RecoveryProbes: cfg.Health.RecoveryProbes,

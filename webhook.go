@@ -37,33 +37,29 @@ const webhookDeadline = 10 * time.Second
 func (s *Service) WebhookHandler() http.Handler {
 	seen := newRecentSet(4096)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, sp := s.tel.webhookSpan(r)
-		var from ProviderName
-		var kind WebhookKind
-		var room string
-		result := "refused"
-		defer func() { s.endWebhook(ctx, sp, from, kind, room, result) }()
+		ctx, d := s.tel.webhookSpan(r)
+		defer func() { s.endWebhook(ctx, d) }()
 		r = r.WithContext(ctx)
 		if r.Method != http.MethodPost {
+			d.refused("method")
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
 		if err := s.ready("WebhookHandler"); err != nil {
-			result = "unavailable"
+			d.result = "unavailable"
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		ev, sender, err := s.receive(w, r)
-		from = sender
-		if ev != nil {
-			kind, room = ev.Kind, ev.Room
-		}
+		ev, from, err := s.receive(w, r)
+		d.from = from
 		switch {
 		case errors.Is(err, errNoReceiver):
+			d.refused("no_receiver")
 			http.Error(w, "no configured provider sends webhooks", http.StatusNotFound)
 			return
 		case errors.Is(err, ErrUnauthenticated):
+			d.refused("unauthenticated")
 			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook refused: no provider accepts its signature")
 			http.Error(w, "invalid webhook signature", http.StatusUnauthorized)
 			return
@@ -72,25 +68,27 @@ func (s *Service) WebhookHandler() http.Handler {
 			// server): the sender delivers it again.
 			s.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook not taken yet: the provider could not complete it",
 				slog.String("provider", string(from)), slog.String("error", err.Error()))
-			result = "unavailable"
+			d.result = "unavailable"
 			http.Error(w, "provider unavailable, deliver again", http.StatusServiceUnavailable)
 			return
 		case err != nil:
+			d.refused("invalid_argument")
 			http.Error(w, "invalid webhook", http.StatusBadRequest)
 			return
 		}
+		d.accepted(ev.Kind)
 		if ev.ID != "" && seen.has(ev.ID) {
-			result = "duplicate"
+			d.result = "duplicate"
 			w.WriteHeader(http.StatusOK)
 			return
 		}
 		err = s.applyEvent(r.Context(), from, ev)
-		result = "applied"
+		d.result = "applied"
 		if errors.Is(err, errIgnored) {
-			result, err = "ignored", nil
+			d.result, err = "ignored", nil
 		}
 		if err != nil {
-			result = "failed"
+			d.result = "failed"
 			s.log.LogAttrs(r.Context(), slog.LevelError, "webhook event not recorded", slog.String("provider", string(from)),
 				slog.String("event", string(ev.Kind)), slog.String("error", err.Error()))
 			http.Error(w, "event not recorded", http.StatusInternalServerError)
@@ -103,8 +101,9 @@ func (s *Service) WebhookHandler() http.Handler {
 	})
 }
 
-// errIgnored: the event concerns no consultation (a room this library did not open, or a
-// kind it does not track); it is acknowledged.
+// errIgnored: the event changes nothing (a room this library did not open, a kind it does not
+// track, an event from before what the record holds, or one without what it needs); it is
+// acknowledged.
 var errIgnored = errors.New("event ignored")
 
 // errNoReceiver: no provider implements WebhookReceiver.
@@ -162,13 +161,13 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 	switch ev.Kind {
 	case WebhookRecordingEnded:
 		if ev.Recording == nil {
-			return nil
+			return errIgnored
 		}
 		rec := *ev.Recording
 		rec.Provider, rec.StartedBy, rec.Error = from, "", cleanText(rec.Error, maxDescriptionRunes) // the provider's words, made safe to show
 		if checkRecording(op, rec) != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "webhook: a recording event that cannot be stored", slog.String("provider", string(from)))
-			return nil
+			return errIgnored
 		}
 		if err := s.putRecording(ctx, op, c, rec); err != nil && !errors.Is(err, ErrInvalidArgument) {
 			return err
@@ -186,7 +185,7 @@ func (s *Service) applyEvent(ctx context.Context, from ProviderName, ev *Webhook
 		})
 	case WebhookParticipantJoined, WebhookParticipantLeft:
 		if ev.UserID == "" {
-			return nil
+			return errIgnored
 		}
 		return s.mutateEvent(ctx, op, c, func(c *Consultation) bool {
 			p := c.participant(ev.UserID, ev.Role)
@@ -250,7 +249,8 @@ func lastMove(c *Consultation) time.Time {
 func (s *Service) mutateEvent(ctx context.Context, op string, c *Consultation, change func(*Consultation) bool) error {
 	ctx, cancel := context.WithTimeout(ctx, webhookDeadline)
 	defer cancel()
-	_, err := s.swap(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) { return change(c), nil },
+	changed := false
+	_, err := s.swap(ctx, op, c.AppointmentID, c, func(c *Consultation) (bool, error) { changed = change(c); return changed, nil },
 		func(ctx context.Context, attempt int) error {
 			backoff := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
 			select {
@@ -260,6 +260,9 @@ func (s *Service) mutateEvent(ctx context.Context, op string, c *Consultation, c
 				return &Error{Op: op, Kind: ErrStore, Msg: "the consultation kept changing until the deadline", Err: ctx.Err()}
 			}
 		})
+	if err == nil && !changed {
+		return errIgnored // nothing to change: a repeat, or an event from before
+	}
 	return err
 }
 

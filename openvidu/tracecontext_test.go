@@ -128,6 +128,7 @@ func TestTwirpCallsCarryTheTraceContext(t *testing.T) {
 		last := sent[len(sent)-1]
 		assert.Equal(t, traceparent(span), last.Get("Traceparent"), call.path)
 		assert.True(t, strings.HasPrefix(last.Get("Authorization"), "Bearer "), "the SDK's authorization is kept")
+		assert.NotEmpty(t, last.Get("X-Livekit-Request-Id"), "and its idempotency key")
 		assert.Equal(t, http.StatusOK, tp.answered(call.path)[len(sent)-1], "the server took the call")
 	}
 }
