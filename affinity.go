@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+
+	"github.com/teleconsult/video/internal/health"
 )
 
 // maxAttempts bounds the retries of an operation that lost a compare-and-swap race.
@@ -34,7 +36,8 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 	}
 	room := s.rooms.Name(appointmentID)
 	var skipped passed
-	m, err := s.f.choose(ctx, op, "", &skipped, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
+	m, err := s.f.choose(ctx, op, "", &skipped, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) },
+		s.closeUnpinned(appointmentID, room))
 	if err != nil {
 		return nil, false, err
 	}
@@ -49,13 +52,17 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
 			slog.String("provider", string(m.name)))
 	} else if c.Provider != m.name {
-		// Another replica pinned it first, elsewhere: the room opened here is nobody's. Close it
-		// (best effort: an empty room also closes by itself) so that no one can wander into it.
-		callCtx, cancel := s.bounded(ctx)
-		if err := s.endRoom(callCtx, m, room); err == nil {
-			s.orphansClosed.Add(1)
-		}
-		cancel()
+		// Another caller pinned it first, elsewhere: the room opened here is nobody's. Close it
+		// (best effort: an empty room also closes by itself) so that no one can wander into it,
+		// in the background: this caller has its answer, and the provider may be the slow one
+		// a hedge went around.
+		s.later(func(ctx context.Context) {
+			callCtx, cancel := s.bounded(ctx)
+			defer cancel()
+			if err := s.endRoom(callCtx, m, room); err == nil {
+				s.orphansClosed.Add(1)
+			}
+		})
 	}
 	return c, created, nil
 }
@@ -63,23 +70,27 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 // pinFor returns the appointment's pin and its provider. A pin cached in this process is used
 // without reading the Store unless its provider is confirmed down (then member is nil and the
 // caller tries again); otherwise the consultation is read (pinned if new, re-pinned if its
-// provider is down) and cached.
-func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (pin, *member, error) {
+// provider is down) and cached. fresh is the consultation when this call pinned it and nothing
+// was written to it since (the first version): only such a pin may move to hedge a token.
+func (s *Service) pinFor(ctx context.Context, op, appointmentID string) (_ pin, _ *member, fresh *Consultation, _ error) {
 	if p, ok := s.pins.get(appointmentID); ok {
 		m := s.f.member(p.provider)
 		if m != nil && usable(m.health.Verdict(ctx, false).State) {
-			return p, m, nil
+			return p, m, nil, nil
 		}
 		s.pins.del(appointmentID)
-		return pin{}, nil, nil
+		return pin{}, nil, nil, nil
 	}
-	c, m, _, err := s.liveConsultation(ctx, op, appointmentID)
+	c, m, roomCreated, err := s.liveConsultation(ctx, op, appointmentID)
 	if err != nil {
-		return pin{}, nil, err
+		return pin{}, nil, nil, err
 	}
 	p := pin{c.Provider, c.Room, c.Window}
 	s.pins.put(appointmentID, p)
-	return p, m, nil
+	if roomCreated && c.Version == 1 {
+		fresh = c
+	}
+	return p, m, fresh, nil
 }
 
 // liveConsultation returns the appointment's consultation (pinning it if new), refusing an
@@ -135,6 +146,9 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 	if from != nil {
 		snap := from.health.Snapshot()
 		reason = "provider " + snap.State.String()
+		if snap.State == health.Up && from.suspect() {
+			reason = "provider slow" // a hedged token of a pin nobody holds yet (hedged_token.go)
+		}
 		if snap.LastErr != nil {
 			cause = publicError(snap.LastErr)
 		}
@@ -143,7 +157,8 @@ func (s *Service) migrate(ctx context.Context, op string, c *Consultation, from 
 		return nil, &Error{Op: op, Kind: ErrConsultationEnded}
 	}
 	room := s.rooms.Name(c.AppointmentID)
-	to, err := s.f.choose(ctx, op, c.Provider, nil, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) })
+	to, err := s.f.choose(ctx, op, c.Provider, nil, func(ctx context.Context, m *member) error { return s.createRoom(ctx, m, room) },
+		s.closeUnpinned(c.AppointmentID, room))
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == ErrAllProvidersFailed {
 			why := reason

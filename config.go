@@ -28,6 +28,7 @@ const (
 	maxHealthInterval   = 24 * time.Hour
 	maxRecoveryProbes   = 100
 	maxRecordingTimeout = 10 * time.Minute
+	maxHedgeRate        = 10000
 )
 
 // Config is the Service's own configuration (the VIDEO_* variables), read from the
@@ -92,6 +93,16 @@ type HealthConfig struct {
 	// Background probes every provider each Interval (with jitter) even without traffic,
 	// until Service.Close (VIDEO_HEALTH_BACKGROUND, default false).
 	Background bool `envconfig:"VIDEO_HEALTH_BACKGROUND"`
+	// HedgeRate caps the hedges one slow provider may cause per second (VIDEO_HEDGE_RATE,
+	// default 100, at most 10000; 0 turns hedging off). A room that a provider has not
+	// created after its hedge delay is asked of the next provider too, and the first to
+	// answer serves (see hedging.go).
+	HedgeRate int `envconfig:"VIDEO_HEDGE_RATE"`
+	// HedgeDelayMin and HedgeDelayMax bound the hedge delay, which is twice the 99th
+	// percentile of the provider's recent calls (VIDEO_HEDGE_DELAY_MIN, default 25ms;
+	// VIDEO_HEDGE_DELAY_MAX, default 200ms, and never more than half of Timeout).
+	HedgeDelayMin time.Duration `envconfig:"VIDEO_HEDGE_DELAY_MIN"`
+	HedgeDelayMax time.Duration `envconfig:"VIDEO_HEDGE_DELAY_MAX"`
 }
 
 // DefaultConfig returns the defaults, the one place they are written: enabled, production, the
@@ -109,7 +120,8 @@ func DefaultConfig() Config {
 		ReconnectGap:     30 * time.Second,
 
 		RecordingTimeout: 15 * time.Second,
-		Health:           HealthConfig{Timeout: 2 * time.Second, Interval: 15 * time.Second, RecoveryProbes: 2},
+		Health: HealthConfig{Timeout: 2 * time.Second, Interval: 15 * time.Second, RecoveryProbes: 2,
+			HedgeRate: 100, HedgeDelayMin: 25 * time.Millisecond, HedgeDelayMax: 200 * time.Millisecond},
 	}
 }
 
@@ -173,6 +185,15 @@ func (c Config) Validate() error {
 	if c.Health.RecoveryProbes < 1 || c.Health.RecoveryProbes > maxRecoveryProbes {
 		return bad("VIDEO_HEALTH_RECOVERY_PROBES", "must be from 1 to 100")
 	}
+	if c.Health.HedgeRate < 0 || c.Health.HedgeRate > maxHedgeRate {
+		return bad("VIDEO_HEDGE_RATE", "must be from 0 (no hedging) to 10000 hedges a second")
+	}
+	if c.Health.HedgeRate > 0 && (c.Health.HedgeDelayMin <= 0 || c.Health.HedgeDelayMin > maxHealthTimeout) {
+		return bad("VIDEO_HEDGE_DELAY_MIN", "must be a positive duration of at most 1m")
+	}
+	if c.Health.HedgeRate > 0 && (c.Health.HedgeDelayMax < c.Health.HedgeDelayMin || c.Health.HedgeDelayMax > maxHealthTimeout) {
+		return bad("VIDEO_HEDGE_DELAY_MAX", "must be a duration from VIDEO_HEDGE_DELAY_MIN to 1m")
+	}
 	return nil
 }
 
@@ -188,6 +209,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("late_grace", c.LateGrace),
 		slog.Duration("health_timeout", c.Health.Timeout),
 		slog.Duration("health_interval", c.Health.Interval),
+		slog.Int("hedge_rate", c.Health.HedgeRate),
 		slog.Bool("waiting_room", c.Policy.WaitingRoom),
 		slog.Bool("client_recording", c.Policy.ClientRecording),
 		slog.Bool("share_email", c.ShareEmail),

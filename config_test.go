@@ -37,6 +37,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 	assert.Equal(t, 15*time.Second, cfg.Health.Interval)
 	assert.Equal(t, 2, cfg.Health.RecoveryProbes)
 	assert.False(t, cfg.Health.Background)
+	assert.Equal(t, 100, cfg.Health.HedgeRate)
+	assert.Equal(t, 25*time.Millisecond, cfg.Health.HedgeDelayMin)
+	assert.Equal(t, 200*time.Millisecond, cfg.Health.HedgeDelayMax)
 	assert.Equal(t, video.Policy{}, cfg.Policy)
 }
 
@@ -46,6 +49,7 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 		"VIDEO_ROOM_KEY": testRoomKey, "VIDEO_ROOM_PREFIX": "clinic-", "VIDEO_TOKEN_TTL": "45m",
 		"VIDEO_HEALTH_TIMEOUT": "750ms", "VIDEO_HEALTH_INTERVAL": "5s", "VIDEO_HEALTH_RECOVERY_PROBES": "4",
 		"VIDEO_HEALTH_BACKGROUND": "true", "VIDEO_WAITING_ROOM": "true", "VIDEO_CLIENT_RECORDING": "true",
+		"VIDEO_HEDGE_RATE": "20", "VIDEO_HEDGE_DELAY_MIN": "10ms", "VIDEO_HEDGE_DELAY_MAX": "300ms",
 	})
 	cfg, err := video.LoadConfig()
 	require.NoError(t, err)
@@ -53,7 +57,8 @@ func TestLoadConfigReadsEveryVariable(t *testing.T) {
 	assert.Equal(t, video.EnvDevelopment, cfg.Environment)
 	assert.Equal(t, "clinic-", cfg.RoomPrefix)
 	assert.Equal(t, 45*time.Minute, cfg.TokenTTL)
-	assert.Equal(t, video.HealthConfig{Timeout: 750 * time.Millisecond, Interval: 5 * time.Second, RecoveryProbes: 4, Background: true}, cfg.Health)
+	assert.Equal(t, video.HealthConfig{Timeout: 750 * time.Millisecond, Interval: 5 * time.Second, RecoveryProbes: 4, Background: true,
+		HedgeRate: 20, HedgeDelayMin: 10 * time.Millisecond, HedgeDelayMax: 300 * time.Millisecond}, cfg.Health)
 	assert.Equal(t, video.Policy{WaitingRoom: true, ClientRecording: true}, cfg.Policy)
 }
 
@@ -75,6 +80,10 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"VIDEO_ROOM_KEY": ""}, "VIDEO_ROOM_KEY"},
 		{map[string]string{"VIDEO_ROOM_KEY": "short"}, "VIDEO_ROOM_KEY"},
 		{map[string]string{"VIDEO_ROOM_PREFIX": "Bad_Prefix"}, "VIDEO_ROOM_PREFIX"},
+		{map[string]string{"VIDEO_HEDGE_RATE": "-1"}, "VIDEO_HEDGE_RATE"},
+		{map[string]string{"VIDEO_HEDGE_RATE": "1000000"}, "VIDEO_HEDGE_RATE"},
+		{map[string]string{"VIDEO_HEDGE_DELAY_MIN": "0s"}, "VIDEO_HEDGE_DELAY_MIN"},
+		{map[string]string{"VIDEO_HEDGE_DELAY_MAX": "10ms"}, "VIDEO_HEDGE_DELAY_MAX"},
 	}
 	for _, tc := range cases {
 		setEnv(t, testenv.With(minimalEnv, tc.env))

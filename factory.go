@@ -13,12 +13,15 @@ import (
 
 // member is one provider with its health.
 type member struct {
-	p        Provider
-	name     ProviderName
-	policy   Policy // the Service's policy joined with the provider's own
-	health   *health.Tracker
-	tel      memberTelemetry
-	lastWarn atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
+	p      Provider
+	name   ProviderName
+	policy Policy // the Service's policy joined with the provider's own
+	health *health.Tracker
+	tel    memberTelemetry
+	hedge  *memberHedge
+	// localTokens: the provider says its tokens are signed here (RemoteTokens, false)
+	localTokens bool
+	lastWarn    atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
 }
 
 // callFailed is the one rule of passive health for a provider call that returned err: the
@@ -45,6 +48,10 @@ type factory struct {
 	interval time.Duration
 	timeout  time.Duration // bounds one provider call on the token path
 	tel      *telemetry
+
+	hedgeRate int                                // hedges a second per provider; 0: none
+	base      context.Context                    // the Service's: canceled by Close
+	later     func(fn func(ctx context.Context)) // runs fn in the background until Close
 }
 
 func (f *factory) member(name ProviderName) *member {
@@ -69,12 +76,18 @@ func usable(s health.State) bool { return s == health.Up || s == health.Unknown 
 //     waited on, last-first (the fallback before the primary), each bounded by the probe
 //     timeout and ctx.
 //
+// A provider that is suspect (a hedged call to it is unanswered) is tried after those that
+// are not. A try of a provider that is up is hedged to the next provider that is up and not
+// suspect (hedging.go); undo closes what a losing try opened.
+//
 // When a provider other than the first candidate serves, skipped (unless nil) is set to the
-// first candidate and why it was passed over: its health state, or "error" when its try
-// failed. Each try is bounded by the health timeout. A failed try marks the provider down at once. An error that wraps ErrInvalidArgument
-// stops the search: the request is wrong, not the provider. When all fail, the error wraps
-// every provider's cause.
-func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, skipped *passed, try func(context.Context, *member) error) (*member, error) {
+// first candidate and why it was passed over: its health state, "suspect", "slow" (a hedge
+// answered first) or "error" (its try failed). Each try is bounded by the health timeout. A
+// failed try marks the provider down at once. An error that wraps ErrInvalidArgument stops
+// the search: the request is wrong, not the provider. When all fail, the error wraps every
+// provider's cause.
+func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, skipped *passed,
+	try func(context.Context, *member) error, undo func(context.Context, *member)) (*member, error) {
 	var causes []error
 	var unknown []*member
 	var passedOver func(m *member, reason string)
@@ -88,24 +101,24 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 		}
 		causes = append(causes, pe)
 	}
-	attempt := func(m, next *member) (bool, error) {
-		callCtx, cancel := context.WithTimeout(ctx, f.timeout)
-		err := try(callCtx, m)
-		cancel()
-		if err == nil {
-			return true, nil
+	attempt := func(m, next, hedgeTo *member) (*member, error) {
+		won, failed := f.hedged(ctx, op, m, hedgeTo, try, undo)
+		for _, c := range failed {
+			if err := c.m.callFailed(ctx, op, c.err); err != nil {
+				return nil, err
+			}
+			passedOver(c.m, "error")
+			setCause(c.m.name, c.err)
+			if c.m == m && next != nil {
+				f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider failed, trying fallback",
+					slog.String("op", op), slog.String("provider", string(m.name)),
+					slog.String("fallback", string(next.name)), slog.String("error", c.err.Error()))
+			}
 		}
-		if err := m.callFailed(ctx, op, err); err != nil {
-			return false, err
+		if won != nil && won != m {
+			passedOver(m, "slow")
 		}
-		passedOver(m, "error")
-		setCause(m.name, err)
-		if next != nil {
-			f.log.LogAttrs(ctx, slog.LevelWarn, "primary provider failed, trying fallback",
-				slog.String("op", op), slog.String("provider", string(m.name)),
-				slog.String("fallback", string(next.name)), slog.String("error", err.Error()))
-		}
-		return false, nil
+		return won, nil
 	}
 	candidates := make([]*member, 0, len(f.members))
 	for _, m := range f.members {
@@ -113,13 +126,21 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 			candidates = append(candidates, m)
 		}
 	}
+	if len(candidates) == 0 {
+		return nil, f.allFailed(ctx, op, causes)
+	}
+	prio := candidates[0]
+	var suspects []*member // tried last, after those with no health answer yet
 	// The first choice, and why it was passed over: noted for the caller when another served.
 	var first *member
 	var why string
 	passedOver = func(m *member, reason string) {
-		if m == candidates[0] {
+		if m == prio {
 			first, why = m, reason
 		}
+	}
+	if prio.suspect() {
+		passedOver(prio, "suspect")
 	}
 	served := func(m *member, err error) (*member, error) {
 		if err == nil && first != nil && m != first && skipped != nil {
@@ -128,6 +149,10 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 		return m, err
 	}
 	for i, m := range candidates {
+		if m.suspect() {
+			suspects = append(suspects, m)
+			continue
+		}
 		var next *member
 		if i+1 < len(candidates) {
 			next = candidates[i+1]
@@ -135,8 +160,8 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 		snap := m.health.Verdict(ctx, true)
 		switch snap.State {
 		case health.Up:
-			if ok, err := attempt(m, next); ok || err != nil {
-				return served(m, err)
+			if won, err := attempt(m, next, hedgeTarget(candidates[i+1:])); won != nil || err != nil {
+				return served(won, err)
 			}
 		case health.Unknown:
 			unknown = append(unknown, m)
@@ -165,11 +190,34 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 		if m == first {
 			first = nil // the first choice served after all, once its probe answered
 		}
-		if ok, err := attempt(m, nil); ok || err != nil {
-			return served(m, err)
+		if won, err := attempt(m, nil, nil); won != nil || err != nil {
+			return served(won, err)
+		}
+	}
+	for _, m := range suspects {
+		if snap := m.health.Verdict(ctx, true); snap.State != health.Up {
+			setCause(m.name, fmt.Errorf("%s: %w", snap.State, errOrUnavailable(snap.LastErr)))
+			continue
+		}
+		if m == first {
+			first = nil
+		}
+		if won, err := attempt(m, nil, nil); won != nil || err != nil {
+			return served(won, err)
 		}
 	}
 	return nil, f.allFailed(ctx, op, causes)
+}
+
+// hedgeTarget is the first of rest that cached health does not rule out (up, or not probed
+// yet) and that is not suspect, or nil.
+func hedgeTarget(rest []*member) *member {
+	for _, m := range rest {
+		if usable(m.health.Snapshot().State) && !m.suspect() {
+			return m
+		}
+	}
+	return nil
 }
 
 // passed is a provider passed over for another, and why.

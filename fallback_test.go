@@ -308,6 +308,7 @@ func TestBackgroundProbesStopOnClose(t *testing.T) {
 func TestBlackHoledCallIsBoundedByTheHealthTimeout(t *testing.T) {
 	cfg := testConfig()
 	cfg.Health.Timeout = 50 * time.Millisecond
+	cfg.Health.HedgeRate = 0 // the bound itself; hedging_test.go hedges
 	r := newRig(t, cfg)
 	r.token(t, "warm", "doc", video.RoleDoctor) // the primary is known up
 	r.ov.SetLatency(time.Hour)                  // and now never answers

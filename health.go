@@ -72,6 +72,16 @@ type ProviderHealth struct {
 	// only while no provider with an answer can serve (at start-up), every request that joined a
 	// first probe in flight.
 	ProbeWaits int64 `json:"probe_waits"`
+	// Suspect is true from a hedge of a call to the provider until a health check of it answers
+	// within VIDEO_HEDGE_DELAY_MAX: new rooms go to the providers that are not suspect (see
+	// hedging.go).
+	Suspect bool `json:"suspect"`
+	// HedgeDelay is how long a call to the provider may go unanswered before it is hedged.
+	HedgeDelay time.Duration `json:"hedge_delay_ns"`
+	// Hedges counts the calls to another provider started because this one had not answered
+	// in its hedge delay; HedgesWon, those the other provider answered first.
+	Hedges    int64 `json:"hedges"`
+	HedgesWon int64 `json:"hedges_won"`
 }
 
 // Health returns every provider's health. Answers fresher than the health interval are
@@ -99,7 +109,8 @@ func (s *Service) report(answer func(*health.Tracker) health.Snapshot) HealthRep
 		wg.Go(func() {
 			snap := answer(m.health)
 			ph := ProviderHealth{Provider: m.name, Primary: i == 0, State: healthState(snap.State),
-				LastCheck: snap.LastCheck, Latency: snap.Latency, Probes: m.health.Probes(), ProbeWaits: m.health.Waits()}
+				LastCheck: snap.LastCheck, Latency: snap.Latency, Probes: m.health.Probes(), ProbeWaits: m.health.Waits(),
+				Suspect: m.suspect(), HedgeDelay: m.hedge.delay.Get(), Hedges: m.hedge.hedges.Load(), HedgesWon: m.hedge.won.Load()}
 			if up, ok := m.p.(Unprobed); ok && up.Unprobed() && ph.State == HealthUp {
 				ph.State, ph.Latency = HealthUnprobed, 0
 			}

@@ -156,6 +156,17 @@ type Provider interface {
 	Check(ctx context.Context) error
 }
 
+// RemoteTokens says whether a provider's IssueToken is a call to its server (OpenVidu 2 opens a
+// connection for each token): the Service then hedges it when it is slow, as it hedges room
+// creation (see hedging.go). A provider that reports false signs tokens locally: its
+// IssueToken is never hedged and gets no deadline of its own (the caller's context still
+// bounds it), which saves a timer on every token. A provider that does not implement it is
+// bounded by VIDEO_HEALTH_TIMEOUT and not hedged.
+type RemoteTokens interface {
+	// TokensAreRemote reports whether IssueToken calls the vendor's server.
+	TokensAreRemote() bool
+}
+
 // Unprobed is implemented by providers whose Check may not reach the vendor at all (Jitsi with
 // JITSI_HEALTH_PROBE=off: the backend cannot reach the deployment). While Unprobed returns
 // true, the Service serves from the provider as if it were up but reports it HealthUnprobed:

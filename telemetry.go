@@ -49,6 +49,7 @@ type telemetry struct {
 	tokens      metric.Int64Counter
 	failovers   metric.Int64Counter
 	migrations  metric.Int64Counter
+	hedges      metric.Int64Counter
 	webhooks    metric.Int64Counter
 	probes      metric.Float64Histogram
 	calls       metric.Float64Histogram
@@ -96,6 +97,8 @@ func newTelemetry(mp metric.MeterProvider, tp trace.TracerProvider) *telemetry {
 		"New rooms opened on a provider other than the first choice, by the provider passed over, the one used, and why.")
 	t.migrations = counter("video.migrations", "{migration}",
 		"Appointments moved to another provider, by the provider left, the one moved to, and why.")
+	t.hedges = counter("video.hedges", "{hedge}",
+		"Calls started on another provider because one had not answered in its hedge delay, by the slow provider, the other, and how it ended (won: the other answered first; lost; failed).")
 	t.webhooks = counter("video.webhook.events", "{event}",
 		"Provider events received, by provider, kind and outcome (applied, duplicate, ignored, refused, unavailable, failed), and why one was refused.")
 	t.probes = histogram("video.provider.probe.duration", "Health probes of each provider, by outcome (up, unprobed, down, misconfigured).")

@@ -168,6 +168,8 @@ func migrationReason(reason string) string {
 		return "store_fault"
 	case reason == "provider not configured":
 		return "not_configured"
+	case reason == "provider slow":
+		return "slow"
 	case strings.HasPrefix(reason, "provider "):
 		if st := HealthState(strings.TrimPrefix(reason, "provider ")); st == HealthDown || st == HealthMisconfigured || st == HealthUnknown {
 			return string(st)
@@ -222,4 +224,17 @@ func providerOf(err error) ProviderName {
 		return e.Provider
 	}
 	return ""
+}
+
+// hedge counts a hedge away from the slow provider `from` to `to`, by how it ended: won (to
+// answered first), lost (from answered first after all) or failed (neither did).
+func (t *telemetry) hedge(ctx context.Context, from, to ProviderName, outcome string) {
+	if t == nil {
+		return
+	}
+	if to == "" { // no other provider took it
+		t.hedges.Add(ctx, 1, metric.WithAttributes(attrFrom.String(string(from)), attrOutcome.String(outcome)))
+		return
+	}
+	t.hedges.Add(ctx, 1, metric.WithAttributes(attrFrom.String(string(from)), attrTo.String(string(to)), attrOutcome.String(outcome)))
 }

@@ -67,7 +67,7 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 	}
 	verified := false // the window has been read from the record for this request
 	for range maxAttempts {
-		p, m, err := s.pinFor(ctx, op, appointmentID)
+		p, m, fresh, err := s.pinFor(ctx, op, appointmentID)
 		if err != nil {
 			return nil, err
 		}
@@ -86,15 +86,18 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			s.pins.put(appointmentID, pin{c.Provider, c.Room, c.Window})
 			continue
 		}
-		ttl, err := s.admitAt(op, p.window, s.now())
+		now := s.now()
+		ttl, err := s.admitAt(op, p.window, now)
 		if err != nil {
 			return nil, err
 		}
-		callCtx, cancel := s.bounded(ctx)
-		callCtx, call := s.tel.startCall(callCtx, m, callIssueToken, p.room)
-		tok, err := m.p.IssueToken(callCtx, TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: ttl})
-		call.end(callCtx, err)
-		cancel()
+		req := TokenRequest{Room: p.room, UserID: userID, Role: role, Grants: m.policy.Grants(role), Info: s.shared(info), TTL: ttl}
+		var tok *Token
+		if fresh != nil && s.remoteTokens(m) {
+			tok, p, m, err = s.hedgedToken(ctx, op, m, p, req, fresh)
+		} else {
+			tok, err = s.issue(ctx, m, req)
+		}
 		if err != nil {
 			if err := m.callFailed(ctx, op, err); err != nil {
 				return nil, err
@@ -104,7 +107,6 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 				slog.String("provider", string(m.name)), slog.String("error", err.Error()))
 			continue // the pin is now confirmed down: the next round migrates it
 		}
-		now := s.now()
 		rec := ParticipantRecord{UserID: userID, Role: role, Provider: p.provider, Room: p.room, FirstIssuedAt: now, LastIssuedAt: now, Tokens: 1}
 		c, err := s.store.AddParticipant(ctx, appointmentID, p.provider, p.room, rec)
 		switch {
@@ -147,4 +149,20 @@ func (s *Service) GenerateMeetingToken(ctx context.Context, appointmentID, userI
 			Room: p.room, Token: tok.Token, JoinURL: tok.JoinURL, ServerURL: tok.ServerURL, ExpiresAt: tok.ExpiresAt}, nil
 	}
 	return nil, &Error{Op: op, Kind: ErrConflict}
+}
+
+// issue asks m for the token req describes, bounded by the health timeout (unless m signs
+// tokens locally: then nothing can hang, and the timer would cost more than the signature's
+// tenth), measured.
+func (s *Service) issue(ctx context.Context, m *member, req TokenRequest) (*Token, error) {
+	callCtx := ctx
+	if !m.localTokens {
+		var cancel context.CancelFunc
+		callCtx, cancel = s.bounded(ctx)
+		defer cancel()
+	}
+	callCtx, call := s.tel.startCall(callCtx, m, callIssueToken, req.Room)
+	tok, err := m.p.IssueToken(callCtx, req)
+	call.end(callCtx, err)
+	return tok, err
 }

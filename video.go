@@ -71,7 +71,8 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	tel := newTelemetry(o.meters, o.tracers)
 	s := &Service{cfg: cfg, log: o.log, store: newMeasuredStore(o.store, tel), onMigrate: o.onMigrate, onClose: o.onClose, now: o.now,
 		pins: newPinCache(), tel: tel, ctx: ctx, cancel: cancel}
-	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout, tel: tel}
+	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout, tel: tel,
+		hedgeRate: cfg.Health.HedgeRate, base: ctx, later: s.later}
 	if !cfg.Enabled {
 		o.log.Info("video service initialised", slog.Bool("enabled", false))
 		return s, nil
@@ -87,12 +88,21 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	s.rooms = roomname.New(key, cfg.RoomPrefix)
 
 	for _, p := range given {
-		m := &member{p: p, name: p.Name(), policy: cfg.Policy, tel: newMemberTelemetry(p.Name())}
+		m := &member{p: p, name: p.Name(), policy: cfg.Policy, tel: newMemberTelemetry(p.Name()), hedge: newMemberHedge(cfg.Health)}
 		if ps, ok := p.(PolicySource); ok {
 			m.policy = m.policy.join(ps.Policy())
 		}
+		if rt, ok := p.(RemoteTokens); ok {
+			m.localTokens = !rt.TokensAreRemote()
+		}
 		misconfigured := func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) }
-		m.health = health.New(ctx, tel.probe(p, misconfigured), health.Options{
+		probe := tel.probe(p, misconfigured)
+		m.health = health.New(ctx, func(ctx context.Context) error {
+			start := time.Now()
+			err := probe(ctx)
+			m.checked(time.Since(start), err)
+			return err
+		}, health.Options{
 			Timeout:        cfg.Health.Timeout,
 			Interval:       cfg.Health.Interval,
 			RecoveryProbes: cfg.Health.RecoveryProbes,

@@ -117,12 +117,17 @@ func Providers(log *slog.Logger) ([]video.Provider, error) {
 	return out, nil
 }
 
-// Store returns the store VIDEO_STORE names: "memory" (the default; one process only) or
-// "redis" (REDIS_URL and the VIDEO_REDIS_* variables), and the function that closes it.
+// Store returns the store VIDEO_STORE names: "memory" (the default; one process only;
+// VIDEO_MEMORY_RETENTION and VIDEO_MEMORY_MAX_AGE) or "redis" (REDIS_URL and the
+// VIDEO_REDIS_* variables), and the function that closes it.
 func Store() (video.Store, func() error, error) {
 	switch kind := os.Getenv("VIDEO_STORE"); kind {
 	case "", "memory":
-		return video.NewMemoryStore(), func() error { return nil }, nil
+		st, err := memoryStore()
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() error { return nil }, nil
 	case "redis":
 		cfg, err := redisstore.LoadConfig()
 		if err != nil {

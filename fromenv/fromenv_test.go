@@ -2,7 +2,10 @@ package fromenv_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,6 +66,10 @@ func TestNewErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "OPENVIDU_URL": "ws://x:1", "OPENVIDU_API": "livekit", "OPENVIDU_SECRET": "s"}, "OPENVIDU_API_KEY"},
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "etcd"}, "VIDEO_STORE"},
 		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_STORE": "redis"}, "REDIS_URL"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_MEMORY_MAX_AGE": "forever"}, "VIDEO_MEMORY_MAX_AGE"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_MEMORY_MAX_AGE": "-1h"}, "VIDEO_MEMORY_MAX_AGE"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_MEMORY_RETENTION": "87601h"}, "VIDEO_MEMORY_RETENTION"},
+		{map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "VIDEO_MEMORY_RETENTION": strings.Repeat("1", 40) + "s"}, "VIDEO_MEMORY_RETENTION"},
 	} {
 		setEnv(t, tc.env)
 		_, err := fromenv.New()
@@ -102,4 +109,20 @@ func TestTheOriginalDesignsEnvironment(t *testing.T) {
 	_, err = svc.EndConsultation(ctx, "a1", "doc", video.RoleDoctor)
 	require.NoError(t, err)
 	assert.Empty(t, fake.Sessions(), "ending closes the session")
+}
+
+// TestTheMemoryStoreForgetsAfterItsMaxAge: VIDEO_MEMORY_MAX_AGE reaches the memory store that
+// New opens: a consultation nobody ended is gone that long after its last write.
+func TestTheMemoryStoreForgetsAfterItsMaxAge(t *testing.T) {
+	setEnv(t, map[string]string{"VIDEO_ROOM_KEY": roomKey, "JITSI_DOMAIN": "meet.example.com", "JITSI_HEALTH_PROBE": "off",
+		"VIDEO_MEMORY_MAX_AGE": "1ms", "VIDEO_MEMORY_RETENTION": "1h"})
+	svc, err := fromenv.New()
+	require.NoError(t, err)
+	defer svc.Close()
+	_, err = svc.GenerateMeetingToken(context.Background(), "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := svc.ConsultationStatus(context.Background(), "a1")
+		return errors.Is(err, video.ErrNotFound)
+	}, 5*time.Second, 5*time.Millisecond)
 }

@@ -21,7 +21,11 @@ const jsonTrue = "true"
 // '&', '=' or '#' in them.
 func joinURL(base, room, token string, overrides []override) string {
 	var b strings.Builder
-	b.Grow(len(base) + len(room) + len(token) + 64)
+	size := len(base) + 3*len(room) + len(token) + 6
+	for _, o := range overrides {
+		size += len(o.key) + 2 + 3*len(o.value) // at most three bytes for each escaped one
+	}
+	b.Grow(size)
 	b.WriteString(base)
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(room))
@@ -43,38 +47,43 @@ func joinURL(base, room, token string, overrides []override) string {
 // jsonString returns s as JSON string text, escaped as encoding/json does by default: quotes,
 // backslashes and control characters, and '<', '>', '&', U+2028 and U+2029 as \u escapes, so
 // the text carries no raw '&'. Invalid UTF-8 becomes \ufffd.
-func jsonString(s string) string {
+func jsonString(s string) string { return string(appendJSONString(nil, s)) }
+
+// appendJSONString appends s as jsonString writes it.
+func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
+	b = append(b, '"')
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			b = append(b, c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.WriteString(`\ufffd`)
+			b = append(b, `\ufffd`...)
 		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
+			b = append(b, '\\', byte(r))
+		case r == '\b':
+			b = append(b, `\b`...)
+		case r == '\f':
+			b = append(b, `\f`...)
 		case r == '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case r == '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case r == '\t':
-			b.WriteString(`\t`)
+			b = append(b, `\t`...)
 		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029':
-			b.WriteString(`\u`)
-			b.WriteByte(hex[r>>12&15])
-			b.WriteByte(hex[r>>8&15])
-			b.WriteByte(hex[r>>4&15])
-			b.WriteByte(hex[r&15])
+			b = append(b, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
 		default:
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	return append(b, '"')
 }
 
 // writeURIComponent writes s to b escaped as JavaScript's encodeURIComponent does: every

@@ -32,6 +32,7 @@ type Provider struct {
 	method   jwt.SigningMethod
 	key      any
 	kid      string
+	signer   *signer
 	issuer   string
 	audience string
 	subject  string
@@ -106,11 +107,20 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		p.log.Warn("jitsi: no JITSI_APP_SECRET: join links carry no token and anyone with a link can join the meeting",
 			slog.String("base_url", p.linkBase))
 	}
+	if !p.anonymous {
+		var err error
+		if p.signer, err = newSigner(p.method, p.key, p.kid); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
 // Name implements video.Provider.
 func (p *Provider) Name() video.ProviderName { return Name }
+
+// TokensAreRemote implements video.RemoteTokens: a Jitsi token is signed here.
+func (p *Provider) TokensAreRemote() bool { return false }
 
 // Policy implements video.PolicySource: JITSI_ENABLE_WAITING_ROOM and JITSI_ENABLE_RECORDING
 // turn the waiting room and client recording on here.
@@ -157,12 +167,8 @@ func (p *Provider) IssueToken(ctx context.Context, req video.TokenRequest) (*vid
 				},
 			},
 		}
-		t := jwt.NewWithClaims(p.method, &c)
-		if p.kid != "" {
-			t.Header["kid"] = p.kid
-		}
 		var err error
-		if signed, err = t.SignedString(p.key); err != nil {
+		if signed, err = p.signer.sign(&c); err != nil {
 			return nil, fmt.Errorf("jitsi: signing the token: %w", err)
 		}
 	}

@@ -1,6 +1,8 @@
 package openvidu
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,8 +25,10 @@ type Provider struct {
 	egress    *lksdk.EgressClient
 	keys      auth.KeyProvider
 	secret    []byte // signs tokens
-	client    *http.Client
-	now       func() time.Time
+	// roomConfigJSON is the room configuration every token carries, as JSON
+	roomConfigJSON json.RawMessage
+	client         *http.Client
+	now            func() time.Time
 }
 
 // The capabilities the provider has beyond video.Provider.
@@ -79,6 +83,11 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		return p, nil
 	}
 	traced := twirp.WithClientInterceptors(traceContext)
+	rc, err := (*auth.RoomConfiguration)(p.roomConfig()).MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("openvidu: the room configuration: %w", err)
+	}
+	p.roomConfigJSON = rc
 	p.rooms = lksdk.NewRoomServiceClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal(), traced)
 	p.egress = lksdk.NewEgressClient(p.httpURL, cfg.APIKey, cfg.Secret.Reveal(), traced)
 	return p, nil
@@ -92,3 +101,7 @@ func (p *Provider) ServerURL() string { return p.serverURL }
 
 // Policy implements video.PolicySource: OPENVIDU_WAITING_ROOM turns the waiting room on here.
 func (p *Provider) Policy() video.Policy { return video.Policy{WaitingRoom: p.cfg.WaitingRoom} }
+
+// TokensAreRemote implements video.RemoteTokens: OpenVidu 2 opens a connection on its server
+// for each token, so the Service hedges it; a LiveKit token is signed here.
+func (p *Provider) TokensAreRemote() bool { return p.v2 != nil }

@@ -56,6 +56,14 @@ func run(out string, tokenN, faultN int) error {
 	if err != nil {
 		return err
 	}
+	sudden, _, err := bench("./internal/faultlab", "BenchmarkSuddenFault$", 1, 1)
+	if err != nil {
+		return err
+	}
+	scale, _, err := bench(".", "BenchmarkMemoryStoreScale$", 1, 1)
+	if err != nil {
+		return err
+	}
 	stores, _, err := bench("./redisstore", "BenchmarkRedisStore$", storeN, 5)
 	if err != nil {
 		return err
@@ -66,6 +74,8 @@ func run(out string, tokenN, faultN int) error {
 	}
 	var b bytes.Buffer
 	write(&b, cpu, tokenN, faultN, tokens, tel, faults)
+	writeSudden(&b, sudden)
+	writeMemoryScale(&b, scale)
 	writeRedis(&b, stores, failovers)
 	if out == "-" {
 		_, err = os.Stdout.Write(b.Bytes())

@@ -87,6 +87,8 @@ type labOptions struct {
 	store      video.Store
 	primary    video.ProviderName
 	opts       []video.Option // more options for the Service
+	defaults   bool           // the library's default health settings instead of the lab's
+	noHedge    bool           // VIDEO_HEDGE_RATE=0
 }
 
 func newLab(tb testing.TB, o labOptions) *lab {
@@ -117,7 +119,12 @@ func newLab(tb testing.TB, o labOptions) *lab {
 
 	cfg := video.DefaultConfig()
 	cfg.RoomKey = "the fault lab's room key, 32 bytes+"
-	cfg.Health.Timeout, cfg.Health.Interval, cfg.Health.RecoveryProbes = probeTimeout, probeInterval, recoveryProbes
+	if !o.defaults {
+		cfg.Health.Timeout, cfg.Health.Interval, cfg.Health.RecoveryProbes = probeTimeout, probeInterval, recoveryProbes
+	}
+	if o.noHedge {
+		cfg.Health.HedgeRate = 0
+	}
 	ovCfg := openvidu.DefaultConfig()
 	ovCfg.URL, ovCfg.APIKey, ovCfg.Secret = primary.URL(), testserver.LiveKitAPIKey, testserver.LiveKitAPISecret
 	if o.v2 {
@@ -255,20 +262,7 @@ func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 // elsewhere: rooms opened for a pin that lost and could not be closed (an empty room closes by
 // itself after OPENVIDU_EMPTY_TIMEOUT).
 func (l *lab) orphans(tb testing.TB, res *result) int {
-	open := map[string]bool{}
-	if l.v2 != nil {
-		for _, s := range l.v2.Sessions() {
-			open[s] = true
-		}
-	} else {
-		lk := liveKit(tb)
-		rooms, err := lksdk.NewRoomServiceClient(lk.HTTPURL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret).
-			ListRooms(context.Background(), &livekit.ListRoomsRequest{})
-		require.NoError(tb, err)
-		for _, r := range rooms.Rooms {
-			open[r.Name] = true
-		}
-	}
+	open := l.openRooms(tb)
 	n := 0
 	seen := map[string]bool{}
 	for k := range res.tokens {
@@ -283,4 +277,23 @@ func (l *lab) orphans(tb testing.TB, res *result) int {
 		}
 	}
 	return n
+}
+
+// openRooms returns the rooms open now on the server behind the primary.
+func (l *lab) openRooms(tb testing.TB) map[string]bool {
+	open := map[string]bool{}
+	if l.v2 != nil {
+		for _, s := range l.v2.Sessions() {
+			open[s] = true
+		}
+		return open
+	}
+	lk := liveKit(tb)
+	rooms, err := lksdk.NewRoomServiceClient(lk.HTTPURL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret).
+		ListRooms(context.Background(), &livekit.ListRoomsRequest{})
+	require.NoError(tb, err)
+	for _, r := range rooms.Rooms {
+		open[r.Name] = true
+	}
+	return open
 }

@@ -37,11 +37,14 @@ const (
 	Drop
 	// Flap alternates between the flap's broken fault and Healthy on a schedule, broken first.
 	Flap
+	// Stall holds every request until the stall ends (StallFor), then passes it to the
+	// upstream; after that the server is Healthy again.
+	Stall
 )
 
 // String names the fault.
 func (f Fault) String() string {
-	return [...]string{"healthy", "refused", "blackhole", "delay", "status500", "status401", "drop", "flap"}[f]
+	return [...]string{"healthy", "refused", "blackhole", "delay", "status500", "status401", "drop", "flap", "stall"}[f]
 }
 
 // Faults lists every fault but Healthy.
@@ -57,6 +60,7 @@ type Server struct {
 	srv      *http.Server
 	fault    atomic.Int32
 	delay    atomic.Int64
+	stallEnd atomic.Int64 // unix ns
 	flapUp   time.Duration
 	flapDown time.Duration
 	flapBad  Fault
@@ -146,6 +150,15 @@ func (s *Server) Set(f Fault) {
 	}
 }
 
+// SetDelay changes how long the Delay fault waits before answering.
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
+// StallFor holds every request from now for d, and answers each after that.
+func (s *Server) StallFor(d time.Duration) {
+	s.stallEnd.Store(time.Now().Add(d).UnixNano())
+	s.Set(Stall)
+}
+
 // MaxProbesInFlight is the most concurrent requests to the probe paths seen.
 func (s *Server) MaxProbesInFlight() int64 { return s.maxProbes.Load() }
 
@@ -180,6 +193,9 @@ func (s *Server) track(c net.Conn, st http.ConnState) {
 // current is the fault in force now, the flap's phase resolved.
 func (s *Server) current() Fault {
 	f := Fault(s.fault.Load())
+	if f == Stall && time.Now().UnixNano() >= s.stallEnd.Load() {
+		return Healthy
+	}
 	if f != Flap {
 		return f
 	}
@@ -202,13 +218,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	case Delay:
-		t := time.NewTimer(time.Duration(s.delay.Load()))
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
+		if !s.hold(r, time.Duration(s.delay.Load())) {
 			return
-		case <-s.stopping:
+		}
+	case Stall:
+		if !s.hold(r, time.Until(time.Unix(0, s.stallEnd.Load()))) {
 			return
 		}
 	case Status500:
@@ -236,6 +250,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return // a request that got in before the socket closed
 	}
 	s.upstream.ServeHTTP(w, r)
+}
+
+// hold keeps a request for d, and reports whether to answer it: false when the client gave
+// up or the server stopped first.
+func (s *Server) hold(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+	case <-s.stopping:
+	}
+	return false
 }
 
 // JitsiFront is a stand-in for a Jitsi deployment's web front and BOSH endpoint: 200 on

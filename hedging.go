@@ -1,0 +1,256 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/teleconsult/video/internal/hedge"
+)
+
+// Hedging. A provider that was believed healthy can stop answering at any moment; the first
+// sign is a call that takes longer than its calls usually do. The calls that open a room for
+// a new appointment (CreateRoom, through choose) are hedged: when the provider has not
+// answered after its hedge delay (twice the 99th percentile of its recent successful calls,
+// within VIDEO_HEDGE_DELAY_MIN and VIDEO_HEDGE_DELAY_MAX), the same step starts on the next
+// provider that is up, and the first to succeed serves. So that no caller waits on the slow
+// provider beyond that delay:
+//
+//   - the slow call goes on, detached from its caller, until it answers or the health
+//     timeout ends it: an error then marks the provider down, as any failed call does; a
+//     late success is only a slow answer, and the room it opened, nobody's, is closed
+//     (unless the appointment ended up pinned there after all);
+//   - from the hedge on, the provider is suspect: new rooms go to the providers that are not
+//     (it is asked only when none of them can serve), until a health check of it answers
+//     within VIDEO_HEDGE_DELAY_MAX: one is made as soon as a hedged call answers late, and
+//     every health probe counts. A slow answer alone clears nothing, so a provider that
+//     answers but slowly stays out of the way. Being suspect moves no pinned appointment:
+//     only a failure does (one slow answer is not one);
+//   - one provider may cause at most VIDEO_HEDGE_RATE hedges a second (a token bucket), so a
+//     storm of them cannot double the load on a struggling fallback; past it, callers wait
+//     for the slow call as they would without hedging.
+//
+// Affinity is untouched: the room of whichever call won is pinned with create-if-absent, as
+// always, so exactly one pin wins and everyone meets there.
+
+// memberHedge is what a provider's hedging keeps.
+type memberHedge struct {
+	delay      *hedge.Delay
+	budget     *hedge.Budget
+	prompt     time.Duration // a health check this quick clears suspicion
+	suspect    atomic.Bool
+	rechecking atomic.Bool  // a check after a late answer is running
+	hedges     atomic.Int64 // hedges started because it was slow
+	won        atomic.Int64 // of those, the ones the other provider answered first
+}
+
+func newMemberHedge(h HealthConfig) *memberHedge {
+	maxDelay := min(h.HedgeDelayMax, h.Timeout/2)
+	minDelay := min(h.HedgeDelayMin, maxDelay)
+	return &memberHedge{delay: hedge.NewDelay(100*time.Millisecond, minDelay, maxDelay), budget: hedge.NewBudget(h.HedgeRate),
+		prompt: maxDelay}
+}
+
+// suspect reports whether m was slow enough to be hedged and has not answered a health check
+// promptly since.
+func (m *member) suspect() bool { return m.hedge.suspect.Load() }
+
+// checked takes a health check of m that took `took` and ended with err: a prompt success
+// ends its suspicion.
+func (m *member) checked(took time.Duration, err error) {
+	if err == nil && took <= m.hedge.prompt {
+		m.hedge.suspect.Store(false)
+	}
+}
+
+// call is one try of a provider: who, how it ended and how long it took.
+type call struct {
+	m    *member
+	err  error
+	took time.Duration
+}
+
+// timed runs try on m under ctx and times it.
+func timed(ctx context.Context, m *member, try func(context.Context, *member) error) call {
+	start := time.Now()
+	err := try(ctx, m)
+	return call{m: m, err: err, took: time.Since(start)}
+}
+
+// hedged runs try on m, bounded by the health timeout, hedging to `to` (nil: never) as the
+// package comment says. It returns the member whose try succeeded (nil when none did) and
+// the calls that failed before the caller could return, for the caller to judge; a call
+// answered after the caller returned is judged here, and undo closes what a losing success
+// opened.
+func (f *factory) hedged(ctx context.Context, op string, m, to *member, try func(context.Context, *member) error,
+	undo func(context.Context, *member)) (*member, []call) {
+	if to == nil || f.hedgeRate == 0 {
+		callCtx, cancel := context.WithTimeout(ctx, f.timeout)
+		c := timed(callCtx, m, try)
+		cancel()
+		return f.answered(c)
+	}
+	results := make(chan call, 2)
+	// The first call may outlive its caller: its context keeps the caller's values (its
+	// span) but not its cancellation, which is passed on only until the hedge starts.
+	firstCtx, cancelFirst := context.WithTimeout(context.WithoutCancel(ctx), f.timeout)
+	var detached atomic.Bool
+	stopCaller := context.AfterFunc(ctx, func() {
+		if !detached.Load() {
+			cancelFirst()
+		}
+	})
+	stopClose := context.AfterFunc(f.base, cancelFirst)
+	go func() {
+		c := timed(firstCtx, m, try)
+		cancelFirst()
+		stopClose()
+		results <- c
+	}()
+	timer := time.NewTimer(m.hedge.delay.Get())
+	select {
+	case c := <-results:
+		timer.Stop()
+		stopCaller()
+		return f.answered(c)
+	case <-timer.C:
+	}
+	if !m.hedge.budget.Take(time.Now()) {
+		c := <-results // no hedge left this second: wait as without hedging
+		stopCaller()
+		return f.answered(c)
+	}
+	detached.Store(true)
+	stopCaller()
+	m.hedge.suspect.Store(true)
+	m.hedge.hedges.Add(1)
+	hedgeCtx, cancelHedge := context.WithTimeout(ctx, f.timeout)
+	go func() {
+		c := timed(hedgeCtx, to, try)
+		cancelHedge()
+		results <- c
+	}()
+
+	var failed []call
+	for pending := 2; pending > 0; pending-- {
+		var c call
+		select {
+		case c = <-results:
+		case <-ctx.Done():
+			// The caller gave up: the hedge ends with its context; the first call is left to
+			// answer in the background.
+			f.judgeLater(op, results, pending, m, nil, undo)
+			return nil, failed
+		}
+		if c.err != nil {
+			failed = append(failed, c)
+			continue
+		}
+		f.observe(c)
+		if c.m == m {
+			f.recheck(m) // it answered, late: is it quick again?
+		}
+		won := c.m
+		if won == to {
+			m.hedge.won.Add(1)
+			f.tel.hedge(ctx, m.name, to.name, "won")
+		} else {
+			cancelHedge() // the first call answered after all: the hedge is not needed
+			f.tel.hedge(ctx, m.name, to.name, "lost")
+		}
+		if pending > 1 {
+			f.judgeLater(op, results, pending-1, m, won, undo)
+		}
+		return won, failed
+	}
+	f.tel.hedge(ctx, m.name, to.name, "failed")
+	return nil, failed
+}
+
+// answered returns a call that was not hedged as hedged does.
+func (f *factory) answered(c call) (*member, []call) {
+	if c.err != nil {
+		return nil, []call{c}
+	}
+	f.observe(c)
+	return c.m, nil
+}
+
+// observe feeds a successful call's latency to its provider's hedge delay.
+func (f *factory) observe(c call) { c.m.hedge.delay.Observe(c.took) }
+
+// judgeLater takes the last `pending` calls of a hedge in the background, after the caller
+// returned with winner (nil when it gave up): a failure marks its provider down; a success
+// that lost has its room closed by undo; the first call's answer ends its provider's
+// suspicion.
+func (f *factory) judgeLater(op string, results <-chan call, pending int, first, winner *member,
+	undo func(context.Context, *member)) {
+	f.later(func(ctx context.Context) {
+		for range pending {
+			c := <-results
+			if errors.Is(c.err, context.Canceled) {
+				continue // ended by its caller or by the hedge: it says nothing of the provider
+			}
+			if c.err != nil {
+				if c.m.callFailed(ctx, op, c.err) == nil {
+					f.log.LogAttrs(ctx, slog.LevelWarn, "provider failed a call that was hedged: marked down",
+						slog.String("op", op), slog.String("provider", string(c.m.name)), slog.String("error", c.err.Error()))
+				}
+				continue
+			}
+			f.observe(c)
+			if c.m == first {
+				f.recheck(first)
+			}
+			if c.m != winner && undo != nil {
+				callCtx, cancel := context.WithTimeout(ctx, f.timeout)
+				undo(callCtx, c.m)
+				cancel()
+			}
+		}
+	})
+}
+
+// recheck checks m's health in the background, once at a time, to end its suspicion if it
+// answers promptly.
+func (f *factory) recheck(m *member) {
+	if !m.suspect() || !m.hedge.rechecking.CompareAndSwap(false, true) {
+		return
+	}
+	f.later(func(ctx context.Context) {
+		defer m.hedge.rechecking.Store(false)
+		ctx, cancel := context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+		start := time.Now()
+		err := m.p.Check(ctx)
+		m.checked(time.Since(start), err)
+	})
+}
+
+// closeUnpinned returns the undo of a room opened for appointmentID by a hedge's losing call:
+// the room is closed unless the appointment is pinned there after all (another replica may
+// have pinned it on that provider), or the store cannot say.
+func (s *Service) closeUnpinned(appointmentID, room string) func(context.Context, *member) {
+	return func(ctx context.Context, m *member) {
+		c, err := s.store.Get(ctx, appointmentID)
+		if err != nil && !errors.Is(err, ErrNotFound) || err == nil && c.Provider == m.name && c.Room == room {
+			return
+		}
+		if s.endRoom(ctx, m, room) == nil {
+			s.orphansClosed.Add(1)
+		}
+	}
+}
+
+// later runs fn in the background with the Service's context, until Close, which waits for
+// it; after Close it does not run.
+func (s *Service) later(fn func(ctx context.Context)) {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.closed.Load() {
+		return
+	}
+	s.wg.Go(func() { fn(s.ctx) })
+}
