@@ -52,16 +52,15 @@ func (s *Service) consultation(ctx context.Context, op, appointmentID string) (c
 		s.log.LogAttrs(ctx, slog.LevelDebug, "consultation pinned", slog.String("appointment_id", appointmentID),
 			slog.String("provider", string(m.name)))
 	} else if c.Provider != m.name {
-		// Another caller pinned it first, elsewhere: the room opened here is nobody's. Close it
-		// (best effort: an empty room also closes by itself) so that no one can wander into it,
-		// in the background: this caller has its answer, and the provider may be the slow one
-		// a hedge went around.
+		// Another caller pinned it first, elsewhere: the room opened here should be nobody's.
+		// Close it (best effort: an empty room also closes by itself) so that no one can wander
+		// into it, in the background (this caller has its answer, and the provider may be the
+		// slow one a hedge went around), and only if it is empty (see closeUnpinned).
+		undo := s.closeUnpinned(appointmentID, room)
 		s.later(func(ctx context.Context) {
 			callCtx, cancel := s.bounded(ctx)
 			defer cancel()
-			if err := s.endRoom(callCtx, m, room); err == nil {
-				s.orphansClosed.Add(1)
-			}
+			undo(callCtx, m)
 		})
 	}
 	return c, created, nil

@@ -150,6 +150,7 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 	}
 	for i, m := range candidates {
 		if m.suspect() {
+			m.health.Verdict(ctx, false) // keeps its answer fresh: a prompt probe ends the suspicion
 			suspects = append(suspects, m)
 			continue
 		}
@@ -160,7 +161,7 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 		snap := m.health.Verdict(ctx, true)
 		switch snap.State {
 		case health.Up:
-			if won, err := attempt(m, next, hedgeTarget(candidates[i+1:])); won != nil || err != nil {
+			if won, err := attempt(m, next, hedgeTarget(ctx, candidates[i+1:])); won != nil || err != nil {
 				return served(won, err)
 			}
 		case health.Unknown:
@@ -209,11 +210,12 @@ func (f *factory) choose(ctx context.Context, op string, exclude ProviderName, s
 	return nil, f.allFailed(ctx, op, causes)
 }
 
-// hedgeTarget is the first of rest that cached health does not rule out (up, or not probed
-// yet) and that is not suspect, or nil.
-func hedgeTarget(rest []*member) *member {
+// hedgeTarget is the first of rest that a health check found up and that is not suspect, or
+// nil. A provider nobody checked is never asked blind; the look starts a probe of each one whose
+// answer is missing or stale, in the background, so that the next hedge has one.
+func hedgeTarget(ctx context.Context, rest []*member) *member {
 	for _, m := range rest {
-		if usable(m.health.Snapshot().State) && !m.suspect() {
+		if m.health.Verdict(ctx, false).State == health.Up && !m.suspect() {
 			return m
 		}
 	}

@@ -66,7 +66,7 @@ func (s *Service) hedgedToken(ctx context.Context, op string, m *member, p pin, 
 	if !m.hedge.budget.Take(time.Now()) || !stopCaller() {
 		return wait() // no hedge left this second, or the caller already gave up
 	}
-	m.hedge.suspect.Store(true)
+	m.suspected()
 	m.hedge.hedges.Add(1)
 	moved, err := s.migrate(ctx, op, fresh, m)
 	if err != nil {
@@ -92,7 +92,12 @@ func (s *Service) hedgedToken(ctx context.Context, op string, m *member, p pin, 
 // for is closed unless the appointment is pinned there.
 func (s *Service) judgeToken(op string, results <-chan tokenCall, m *member, appointmentID, room string) {
 	s.later(func(ctx context.Context) {
-		r := <-results
+		var r tokenCall
+		select {
+		case r = <-results:
+		case <-ctx.Done():
+			return // Close: a call that ignores its context is not waited for
+		}
 		switch {
 		case errors.Is(r.err, context.Canceled):
 		case r.err != nil:

@@ -15,19 +15,24 @@ import (
 // a new appointment (CreateRoom, through choose) are hedged: when the provider has not
 // answered after its hedge delay (twice the 99th percentile of its recent successful calls,
 // within VIDEO_HEDGE_DELAY_MIN and VIDEO_HEDGE_DELAY_MAX), the same step starts on the next
-// provider that is up, and the first to succeed serves. So that no caller waits on the slow
-// provider beyond that delay:
+// provider that health checks found up (never one nobody checked: asking for a room is kept
+// from probing it, as a probe is started for it in the background), and the first to succeed
+// serves. So that no caller waits on the slow provider beyond that delay:
 //
 //   - the slow call goes on, detached from its caller, until it answers or the health
-//     timeout ends it: an error then marks the provider down, as any failed call does; a
-//     late success is only a slow answer, and the room it opened, nobody's, is closed
-//     (unless the appointment ended up pinned there after all);
+//     timeout (or Close) ends it: an error then marks the provider down, as any failed call
+//     does; a late success is only a slow answer. The room it opened has the appointment's
+//     name, which is the same on every provider, so it is closed only when the appointment is
+//     pinned elsewhere and the provider reports nobody in it; otherwise it is left to the
+//     provider's empty timeout;
 //   - from the hedge on, the provider is suspect: new rooms go to the providers that are not
-//     (it is asked only when none of them can serve), until a health check of it answers
-//     within VIDEO_HEDGE_DELAY_MAX: one is made as soon as a hedged call answers late, and
-//     every health probe counts. A slow answer alone clears nothing, so a provider that
-//     answers but slowly stays out of the way. Being suspect moves no pinned appointment:
-//     only a failure does (one slow answer is not one);
+//     (it is asked only when none of them can serve), until a health check that began after
+//     the hedge answers within the larger of VIDEO_HEDGE_DELAY_MAX and a quarter of
+//     VIDEO_HEALTH_TIMEOUT: one is made as soon as a hedged call answers late, and the
+//     provider's health probes go on (a request that passes it over starts one when its
+//     answer is stale). A slow answer alone clears nothing, so a provider that answers but
+//     slowly stays out of the way. Being suspect moves no pinned appointment: only a failure
+//     does (one slow answer is not one);
 //   - one provider may cause at most VIDEO_HEDGE_RATE hedges a second (a token bucket), so a
 //     storm of them cannot double the load on a struggling fallback; past it, callers wait
 //     for the slow call as they would without hedging.
@@ -40,28 +45,34 @@ type memberHedge struct {
 	delay      *hedge.Delay
 	budget     *hedge.Budget
 	prompt     time.Duration // a health check this quick clears suspicion
-	suspect    atomic.Bool
-	rechecking atomic.Bool  // a check after a late answer is running
-	hedges     atomic.Int64 // hedges started because it was slow
-	won        atomic.Int64 // of those, the ones the other provider answered first
+	since      atomic.Int64  // when it became suspect (unix ns); 0 while it is not
+	rechecking atomic.Bool   // a check after a late answer is running
+	hedges     atomic.Int64  // hedges started because it was slow
+	won        atomic.Int64  // of those, the ones the other provider answered first
 }
 
 func newMemberHedge(h HealthConfig) *memberHedge {
 	maxDelay := min(h.HedgeDelayMax, h.Timeout/2)
 	minDelay := min(h.HedgeDelayMin, maxDelay)
 	return &memberHedge{delay: hedge.NewDelay(100*time.Millisecond, minDelay, maxDelay), budget: hedge.NewBudget(h.HedgeRate),
-		prompt: maxDelay}
+		prompt: max(h.HedgeDelayMax, h.Timeout/4)}
 }
 
 // suspect reports whether m was slow enough to be hedged and has not answered a health check
 // promptly since.
-func (m *member) suspect() bool { return m.hedge.suspect.Load() }
+func (m *member) suspect() bool { return m.hedge.since.Load() != 0 }
 
-// checked takes a health check of m that took `took` and ended with err: a prompt success
-// ends its suspicion.
-func (m *member) checked(took time.Duration, err error) {
-	if err == nil && took <= m.hedge.prompt {
-		m.hedge.suspect.Store(false)
+// suspected makes m suspect from now on (a call to it was hedged).
+func (m *member) suspected() { m.hedge.since.Store(time.Now().UnixNano()) }
+
+// checked takes a health check of m that began at start and ended with err: a prompt success
+// ends its suspicion, unless the suspicion began after the check did.
+func (m *member) checked(start time.Time, err error) {
+	if err != nil || time.Since(start) > m.hedge.prompt {
+		return
+	}
+	if since := m.hedge.since.Load(); since != 0 && start.UnixNano() > since {
+		m.hedge.since.CompareAndSwap(since, 0)
 	}
 }
 
@@ -124,7 +135,7 @@ func (f *factory) hedged(ctx context.Context, op string, m, to *member, try func
 	}
 	detached.Store(true)
 	stopCaller()
-	m.hedge.suspect.Store(true)
+	m.suspected()
 	m.hedge.hedges.Add(1)
 	hedgeCtx, cancelHedge := context.WithTimeout(ctx, f.timeout)
 	go func() {
@@ -141,6 +152,7 @@ func (f *factory) hedged(ctx context.Context, op string, m, to *member, try func
 		case <-ctx.Done():
 			// The caller gave up: the hedge ends with its context; the first call is left to
 			// answer in the background.
+			f.tel.hedge(ctx, m.name, to.name, "canceled")
 			f.judgeLater(op, results, pending, m, nil, undo)
 			return nil, failed
 		}
@@ -189,7 +201,12 @@ func (f *factory) judgeLater(op string, results <-chan call, pending int, first,
 	undo func(context.Context, *member)) {
 	f.later(func(ctx context.Context) {
 		for range pending {
-			c := <-results
+			var c call
+			select {
+			case c = <-results:
+			case <-ctx.Done():
+				return // Close: a call that ignores its context is not waited for
+			}
 			if errors.Is(c.err, context.Canceled) {
 				continue // ended by its caller or by the hedge: it says nothing of the provider
 			}
@@ -201,13 +218,13 @@ func (f *factory) judgeLater(op string, results <-chan call, pending int, first,
 				continue
 			}
 			f.observe(c)
-			if c.m == first {
-				f.recheck(first)
-			}
 			if c.m != winner && undo != nil {
 				callCtx, cancel := context.WithTimeout(ctx, f.timeout)
 				undo(callCtx, c.m)
 				cancel()
+			}
+			if c.m == first {
+				f.recheck(first) // after the undo: a test waits for this check to know the undo is done
 			}
 		}
 	})
@@ -224,21 +241,37 @@ func (f *factory) recheck(m *member) {
 		ctx, cancel := context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 		start := time.Now()
-		err := m.p.Check(ctx)
-		m.checked(time.Since(start), err)
+		done := make(chan error, 1)
+		go func() { done <- m.p.Check(ctx) }()
+		select {
+		case err := <-done:
+			m.checked(start, err)
+		case <-ctx.Done(): // a check that ignores its context is not waited for
+		}
 	})
 }
 
-// closeUnpinned returns the undo of a room opened for appointmentID by a hedge's losing call:
-// the room is closed unless the appointment is pinned there after all (another replica may
-// have pinned it on that provider), or the store cannot say.
+// closeUnpinned returns the undo of a room opened on a provider for appointmentID that the
+// appointment is not pinned to: a hedge's losing call, or a pin another caller won elsewhere.
+// A room's name is the appointment's on every provider, so the room may be in use after all:
+// the appointment pinned there by another replica since, or, after the store lost the record,
+// a meeting of the pin that was lost. So it is closed only when the store says the appointment
+// is pinned elsewhere and the provider lists nobody in the room; a provider that cannot list
+// keeps it until its empty timeout.
 func (s *Service) closeUnpinned(appointmentID, room string) func(context.Context, *member) {
 	return func(ctx context.Context, m *member) {
 		c, err := s.store.Get(ctx, appointmentID)
-		if err != nil && !errors.Is(err, ErrNotFound) || err == nil && c.Provider == m.name && c.Room == room {
+		if err != nil || c.Provider == m.name {
 			return
 		}
-		if s.endRoom(ctx, m, room) == nil {
+		lister, ok := m.p.(ParticipantLister)
+		if !ok {
+			return
+		}
+		if ps, err := lister.Participants(ctx, room); err != nil || len(ps) > 0 {
+			return
+		}
+		if s.endRoom(ctx, m, room) == nil && s.orphaned.add(string(m.name)+"/"+appointmentID) {
 			s.orphansClosed.Add(1)
 		}
 	}

@@ -2,6 +2,7 @@ package video_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,16 @@ func hedgeConfig() video.Config {
 	return cfg
 }
 
+// warm gets a first token from the primary, which starts a probe of the fallback (a hedge
+// never goes to a provider nobody checked), and waits for the fallback's answer.
+func (r *rig) warm(t *testing.T) *video.MeetingToken {
+	t.Helper()
+	tok := r.token(t, "warm", "doc", video.RoleDoctor)
+	require.Equal(t, ovName, tok.Provider)
+	require.Eventually(t, func() bool { return health(r.svc, jtName).State == video.HealthUp }, 5*time.Second, time.Millisecond)
+	return tok
+}
+
 func health(svc *video.Service, name video.ProviderName) video.ProviderHealth {
 	for _, p := range svc.CachedHealth().Providers {
 		if p.Provider == name {
@@ -36,7 +47,7 @@ func health(svc *video.Service, name video.ProviderName) video.ProviderHealth {
 func TestAHedgeServesWhenThePrimaryStopsAnswering(t *testing.T) {
 	obs, opts := observe(t)
 	r := newRig(t, hedgeConfig(), opts...)
-	warm := r.token(t, "warm", "doc", video.RoleDoctor)
+	warm := r.warm(t)
 	r.ov.SetLatency(time.Hour) // answers only when its caller gives up
 
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
@@ -73,7 +84,7 @@ func TestAHedgeServesWhenThePrimaryStopsAnswering(t *testing.T) {
 // its health checks are slow too; once one answers promptly it serves again.
 func TestASlowAnswerIsNotAnOutage(t *testing.T) {
 	r := newRig(t, hedgeConfig())
-	r.token(t, "warm", "doc", video.RoleDoctor)
+	r.warm(t)
 	r.ov.SetLatency(150 * time.Millisecond)
 	tok := r.token(t, "a1", "doc", video.RoleDoctor)
 	assert.Equal(t, jtName, tok.Provider)
@@ -84,7 +95,8 @@ func TestASlowAnswerIsNotAnOutage(t *testing.T) {
 	assert.True(t, ph.Suspect, "a slow answer clears nothing")
 	assert.EqualValues(t, 1, r.svc.CachedHealth().OrphanRoomsClosed)
 	assert.Equal(t, jtName, r.token(t, "a2", "doc", video.RoleDoctor).Provider)
-	assert.EqualValues(t, 1, ph.Hedges, "a suspect provider is not hedged again: it is not asked")
+	assert.EqualValues(t, 1, health(r.svc, ovName).Hedges, "a suspect provider is not hedged again: it is not asked")
+	assert.Equal(t, 2, r.ov.Calls(videotest.OpCreateRoom))
 
 	r.ov.SetLatency(0)
 	r.refresh(t) // a health probe that answers promptly
@@ -100,7 +112,7 @@ func TestHedgesAreRationed(t *testing.T) {
 	cfg := hedgeConfig()
 	cfg.Health.HedgeRate = 1
 	r := newRig(t, cfg)
-	r.token(t, "warm", "doc", video.RoleDoctor)
+	r.warm(t)
 	r.ov.SetLatency(300 * time.Millisecond)
 	var wg sync.WaitGroup
 	got := make([]video.ProviderName, 3)
@@ -116,7 +128,7 @@ func TestHedgesAreRationed(t *testing.T) {
 // once while the primary is slow; whoever's call wins pins it, and both meet there.
 func TestAHedgeNeverSplitsAnAppointment(t *testing.T) {
 	r := newRig(t, hedgeConfig())
-	r.token(t, "warm", "doc", video.RoleDoctor)
+	r.warm(t)
 	for i := range 20 {
 		r.ov.SetLatency(0)
 		r.refresh(t) // a prompt probe clears the suspicion
@@ -141,7 +153,7 @@ func TestNoHedgeWithHedgingOff(t *testing.T) {
 	cfg := hedgeConfig()
 	cfg.Health.HedgeRate = 0
 	r := newRig(t, cfg)
-	r.token(t, "warm", "doc", video.RoleDoctor)
+	r.warm(t)
 	r.ov.SetLatency(100 * time.Millisecond)
 	assert.Equal(t, ovName, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
 	assert.Zero(t, health(r.svc, ovName).Hedges)
@@ -216,4 +228,73 @@ func TestASlowRemoteTokenOfAFreshPinIsHedged(t *testing.T) {
 	assert.Equal(t, "held", notices[1].AppointmentID)
 	require.Len(t, notices[1].Migration.Participants, 1, "the doctor who held a token of it rejoins")
 	assert.Equal(t, "doc", notices[1].Migration.Participants[0].UserID)
+}
+
+// TestALateAnswerNeverClosesARoomInUse: a room's name is the appointment's on every provider.
+// After the store lost a record, a replica that never saw the pin pins the appointment anew;
+// its call to the slow primary is hedged and loses, and its late answer must not close the
+// primary's room, where the doctor of the lost pin still is.
+func TestALateAnswerNeverClosesARoomInUse(t *testing.T) {
+	ov, jt := videotest.NewProvider(ovName), videotest.NewProvider(jtName)
+	newReplica := func(st video.Store) *video.Service {
+		svc, err := video.New(hedgeConfig(), []video.Provider{ov, jt}, video.WithStore(st))
+		require.NoError(t, err)
+		t.Cleanup(func() { svc.Close() })
+		return svc
+	}
+	ctx := context.Background()
+	a := newReplica(video.NewMemoryStore())
+	doc, err := a.GenerateMeetingToken(ctx, "a1", "doc", video.RoleDoctor, video.UserInfo{})
+	require.NoError(t, err)
+	require.Equal(t, ovName, doc.Provider)
+	require.NoError(t, ov.Join(doc.Token))
+
+	b := newReplica(video.NewMemoryStore()) // the record is lost: b's store has none
+	_, err = b.GenerateMeetingToken(ctx, "warm", "doc", video.RoleDoctor, video.UserInfo{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return health(b, jtName).State == video.HealthUp }, 5*time.Second, time.Millisecond)
+	ov.SetLatency(150 * time.Millisecond)
+	pat, err := b.GenerateMeetingToken(ctx, "a1", "pat", video.RolePatient, video.UserInfo{})
+	require.NoError(t, err)
+	require.Equal(t, jtName, pat.Provider, "the hedge won")
+	checks := ov.Calls(videotest.OpCheck)
+	ov.SetLatency(0) // the late call still takes its 150 ms; what follows it does not
+	require.Eventually(t, func() bool { return ov.Calls(videotest.OpCheck) > checks }, 5*time.Second, time.Millisecond,
+		"the late answer was judged (its room looked into, then the primary's health checked)")
+	assert.Positive(t, ov.Calls(videotest.OpParticipants))
+	assert.False(t, ov.RoomEnded(doc.Room), "the doctor's room stays open")
+	assert.Zero(t, b.CachedHealth().OrphanRoomsClosed)
+}
+
+// TestASuspectPrimaryComesBack: a primary hedged around and then marked down serves new
+// appointments again once it answers promptly: the requests that pass it over keep its health
+// checked.
+func TestASuspectPrimaryComesBack(t *testing.T) {
+	r := newRig(t, hedgeConfig())
+	r.warm(t)
+	r.ov.SetLatency(time.Hour)
+	require.Equal(t, jtName, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
+	require.Eventually(t, func() bool { return health(r.svc, ovName).State == video.HealthDown }, 5*time.Second, time.Millisecond)
+	r.ov.SetLatency(0)
+	i := 0
+	require.Eventually(t, func() bool {
+		i++
+		r.clock.Advance(2 * time.Minute) // every answer is stale: each request starts a probe of the primary
+		return r.token(t, appt(i), "doc", video.RoleDoctor).Provider == ovName
+	}, 5*time.Second, time.Millisecond)
+	assert.False(t, health(r.svc, ovName).Suspect)
+	assert.Equal(t, video.HealthUp, health(r.svc, ovName).State)
+}
+
+// TestNoHedgeToAProviderNobodyChecked: a fallback whose health checks fail is never asked
+// for a room by a hedge; the caller waits for the slow primary.
+func TestNoHedgeToAProviderNobodyChecked(t *testing.T) {
+	r := newRig(t, hedgeConfig())
+	r.jt.SetCheckError(errors.New("jitsi front down"))
+	r.token(t, "warm", "doc", video.RoleDoctor)
+	require.Eventually(t, func() bool { return health(r.svc, jtName).State == video.HealthDown }, 5*time.Second, time.Millisecond)
+	r.ov.SetLatency(100 * time.Millisecond)
+	assert.Equal(t, ovName, r.token(t, "a1", "doc", video.RoleDoctor).Provider)
+	assert.Zero(t, health(r.svc, ovName).Hedges)
+	assert.Zero(t, r.jt.Calls(videotest.OpCreateRoom))
 }

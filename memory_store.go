@@ -121,9 +121,9 @@ func (s *MemoryStore) Create(ctx context.Context, c *Consultation) (*Consultatio
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now() // under the lock: the queues stay in order of expiry
 	if r := s.current(c.AppointmentID, now); r != nil {
 		return r.c.Clone(), false, nil
 	}
@@ -191,9 +191,9 @@ func (s *MemoryStore) change(ctx context.Context, appointmentID string, fn func(
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now() // under the lock: the queues stay in order of expiry
 	r := s.current(appointmentID, now)
 	if r == nil {
 		return nil, ErrNotFound

@@ -33,6 +33,7 @@ type Service struct {
 
 	storeRepairs  atomic.Int64 // store faults repaired (storefault.go)
 	orphansClosed atomic.Int64 // rooms opened for a pin another replica won, then closed
+	orphaned      *recentSet   // the provider/appointment of the last rooms closed so: each is counted once
 
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -70,7 +71,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	tel := newTelemetry(o.meters, o.tracers)
 	s := &Service{cfg: cfg, log: o.log, store: newMeasuredStore(o.store, tel), onMigrate: o.onMigrate, onClose: o.onClose, now: o.now,
-		pins: newPinCache(), tel: tel, ctx: ctx, cancel: cancel}
+		pins: newPinCache(), tel: tel, orphaned: newRecentSet(4096), ctx: ctx, cancel: cancel}
 	s.f = &factory{log: o.log, now: o.now, interval: cfg.Health.Interval, timeout: cfg.Health.Timeout, tel: tel,
 		hedgeRate: cfg.Health.HedgeRate, base: ctx, later: s.later}
 	if !cfg.Enabled {
@@ -100,7 +101,7 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 		m.health = health.New(ctx, func(ctx context.Context) error {
 			start := time.Now()
 			err := probe(ctx)
-			m.checked(time.Since(start), err)
+			m.checked(start, err)
 			return err
 		}, health.Options{
 			Timeout:        cfg.Health.Timeout,
@@ -193,16 +194,26 @@ func (s *Service) ready(op string) error {
 }
 
 // CurrentProvider returns the provider a new appointment would be pinned to now, judged from
-// cached health without probing: the primary, unless it is known down and a fallback exists.
-// It returns "" when the Service is disabled.
+// cached health without probing: the primary, unless it is known down or suspect (hedging.go)
+// and a fallback is not. It returns "" when the Service is disabled.
 func (s *Service) CurrentProvider() ProviderName {
 	if len(s.f.members) == 0 {
 		return ""
 	}
+	var suspect *member
 	for _, m := range s.f.members {
-		if usable(m.health.Snapshot().State) {
+		if !usable(m.health.Snapshot().State) {
+			continue
+		}
+		if !m.suspect() {
 			return m.name
 		}
+		if suspect == nil {
+			suspect = m
+		}
+	}
+	if suspect != nil {
+		return suspect.name // new rooms go to a suspect provider only when it is the one usable
 	}
 	return s.f.members[0].name
 }

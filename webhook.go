@@ -285,14 +285,16 @@ func (r *recentSet) has(s string) bool {
 	return ok
 }
 
-func (r *recentSet) add(s string) {
+// add remembers s, and reports whether it was new.
+func (r *recentSet) add(s string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.set[s]; ok {
-		return
+		return false
 	}
 	delete(r.set, r.ring[r.next])
 	r.ring[r.next] = s
 	r.set[s] = struct{}{}
 	r.next = (r.next + 1) % len(r.ring)
+	return true
 }
