@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command. On a fresh machine it first installs what the tests need
-# (livekit-server from the Go module proxy, redis-server and redis-cli from Debian's packages,
-# openvidu-node-client from npm, pinned by its lockfile), then checks
+# (livekit-server from the Go module proxy, redis-server, redis-cli and chromium from Debian's
+# packages, openvidu-node-client, livekit-client and puppeteer-core from npm, pinned by their
+# lockfiles), then checks
 # formatting and vet, and runs every test with -race. The tests start and stop their own
 # servers on 127.0.0.1. Under CI (CI=true) a test that cannot find a server fails instead of
 # skipping. Extra arguments go to `go test`.
@@ -59,6 +60,20 @@ node --version
 if [ ! -d "$oracle/node_modules/openvidu-node-client" ]; then
   npm ci --prefix "$oracle" --no-audit --no-fund --loglevel=error
 fi
+
+echo "== chromium, livekit-client and puppeteer-core (the join page's test in a real browser)"
+if [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium from Debian's packages"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+"${CHROMIUM_BIN:-chromium}" --version 2>/dev/null | head -1
+for dir in examples/appointments/web examples/appointments/testdata/browser; do
+  if [ ! -d "$dir/node_modules" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+done
 
 echo "== gofmt"
 unformatted=$(gofmt -l . | grep -v '^vendor/' || true)

@@ -1,7 +1,8 @@
 // Command appointments is an appointments backend's video API over one video.Service, on
 // net/http alone: tokens, start, end, status, technical issues, admitting from the waiting
-// room, provider webhooks and a health endpoint. Copy it into a backend and replace
-// HeaderAuth with the backend's own authentication.
+// room, provider webhooks and a health endpoint, and a browser join page at /join (web/, with
+// livekit-client installed by `npm ci --prefix examples/appointments/web`). Copy it into a
+// backend and replace HeaderAuth with the backend's own authentication.
 //
 //	go run ./examples/appointments -dev          # development defaults, 127.0.0.1:8080
 //	curl -X POST -H 'X-User-ID: dr-1' -H 'X-User-Role: doctor' \
@@ -35,6 +36,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	metricsAddr := flag.String("metrics-addr", "127.0.0.1:9464", "address to serve /metrics on for Prometheus; empty for none")
+	web := flag.String("web", "", "the join page's directory, with livekit-client installed by npm ci (default: found beside the example)")
 	dev := flag.Bool("dev", false, "fill unset variables with development defaults, and serve the demo roster")
 	rosterFlag := flag.String("roster", "", `who takes part in which appointment, "42:dr-1=doctor,pat-1=patient;43:…" (with -dev: the demo roster)`)
 	flag.Parse()
@@ -67,13 +69,17 @@ func main() {
 	if len(roster) == 0 {
 		logger.Warn("no roster: every appointment request is denied; put your backend's appointment records behind the Authorizer")
 	}
+	joinPageDir = webDir(*web)
 	if err := serve(ctx, ln, metricsLn, logger, roster.Authorize); err != nil {
 		logger.Error("appointments API stopped", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
 }
 
-// serve runs the API on ln, and /metrics on metricsLn unless it is nil, until ctx is done,
+// joinPageDir is the join page's directory (-web).
+var joinPageDir string
+
+// serve runs the API and the join page on ln, and /metrics on metricsLn unless it is nil, until ctx is done,
 // then drains requests for up to 10 s.
 func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger, authz Authorizer) error {
 	defer ln.Close()
@@ -100,7 +106,7 @@ func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger,
 
 	logger.Warn("X-User-ID/X-User-Role authentication and the roster are for demonstration only: replace HeaderAuth and the Authorizer before real use")
 	srv := &http.Server{
-		Handler:           NewAPI(svc, HeaderAuth, authz),
+		Handler:           JoinPage(NewAPI(svc, HeaderAuth, authz), webDir(joinPageDir)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

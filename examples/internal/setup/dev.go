@@ -11,7 +11,8 @@ import (
 )
 
 // DevDefaults are the development settings the examples use for variables left unset: the
-// LiveKit dev server that scripts/livekit-dev.sh starts, and the public Jitsi at meet.jit.si
+// LiveKit dev server that scripts/livekit-dev.sh starts, whose join links open the appointments
+// example's join page (the token in the link's fragment), and the public Jitsi at meet.jit.si
 // without a token. Jitsi's HTTP probe is off so the examples also run offline; a deployment
 // leaves it on. They live here, never in the library.
 var DevDefaults = map[string]string{
@@ -19,6 +20,7 @@ var DevDefaults = map[string]string{
 	"OPENVIDU_URL":         "ws://127.0.0.1:7880",
 	"OPENVIDU_API_KEY":     "devkey",
 	"OPENVIDU_SECRET":      "devsecret-local-livekit-only-0123456789",
+	"OPENVIDU_JOIN_URL":    "http://127.0.0.1:8080/join#server_url={server_url}&token={token}",
 	"JITSI_DOMAIN":         "meet.jit.si",
 	"JITSI_HEALTH_PROBE":   "off",
 	"VIDEO_HEALTH_TIMEOUT": "1s",
