@@ -86,7 +86,10 @@ func TestFuzzScriptPassesCleanTarget(t *testing.T) {
 `)
 	out, code := runScript(t, dir, "2s")
 	assert.Equal(t, 0, code, out)
-	assert.Contains(t, out, "no finding in 1 target(s); 0 fuzzing-engine flake(s)")
+	// The engine's own flake (golang/go#75804) strikes under load, as when the browser test
+	// runs beside this one; the script tells it from a finding (TestFuzzScriptJudgesEngineFailures), so any
+	// count of it still passes.
+	assert.Regexp(t, `no finding in 1 target\(s\); \d+ fuzzing-engine flake\(s\)`, out)
 }
 
 // fakeGo puts a `go` on PATH that answers a fuzz run with fuzzOut and exit code fuzzRC, and a

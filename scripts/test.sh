@@ -68,9 +68,10 @@ if [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-"${CHROMIUM_BIN:-chromium}" --version 2>/dev/null | head -1
+"${CHROMIUM_BIN:-chromium}" --version 2>/dev/null | head -1 || true
 for dir in examples/appointments/web examples/appointments/testdata/browser; do
-  if [ ! -d "$dir/node_modules" ]; then
+  # Under CI always from the lockfile, so that a stale or partial install is never used.
+  if [ "${CI:-}" = "true" ] || [ ! -d "$dir/node_modules" ]; then
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   fi
 done

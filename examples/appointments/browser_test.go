@@ -10,9 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
@@ -55,22 +58,33 @@ func browserTools(t *testing.T) (chromium, node string) {
 
 // browserRun is what testdata/browser/e2e.js saw.
 type browserRun struct {
-	OK                      bool     `json:"ok"`
-	Error                   string   `json:"error"`
-	Steps                   []string `json:"steps"`
-	WaitingPublishError     string   `json:"waitingPublishError"`
-	DoctorFramesBeforeAdmit int      `json:"doctorFramesBeforeAdmit"`
-	DoctorFrames            int      `json:"doctorFrames"`
-	PatientFrames           int      `json:"patientFrames"`
-	AdmitToDoctorFrameMs    int      `json:"admitToDoctorFrameMs"`
-	AdmitToPatientFrameMs   int      `json:"admitToPatientFrameMs"`
-	LaunchToFirstFramesMs   int      `json:"launchToFirstFramesMs"`
-	Errors                  []string `json:"errors"`
-	MovedProvider           string   `json:"movedProvider"`
-	DoctorNotice            string   `json:"doctorNotice"`
-	PatientNotice           string   `json:"patientNotice"`
-	DoctorLink              string   `json:"doctorLink"`
-	PatientLink             string   `json:"patientLink"`
+	OK                      bool                `json:"ok"`
+	Error                   string              `json:"error"`
+	Steps                   []string            `json:"steps"`
+	WaitingPublishError     string              `json:"waitingPublishError"`
+	DoctorFramesBeforeAdmit int                 `json:"doctorFramesBeforeAdmit"`
+	DoctorFrames            int                 `json:"doctorFrames"`
+	PatientFrames           int                 `json:"patientFrames"`
+	AdmitToDoctorFrameMs    int                 `json:"admitToDoctorFrameMs"`
+	AdmitToPatientFrameMs   int                 `json:"admitToPatientFrameMs"`
+	LaunchToFirstFramesMs   int                 `json:"launchToFirstFramesMs"`
+	Errors                  []string            `json:"errors"`
+	PageErrors              []string            `json:"pageErrors"`
+	ServerView              []serverParticipant `json:"serverView"`
+	EndedByServer           []bool              `json:"endedByServer"`
+	DoctorProvider          string              `json:"doctorProvider"`
+	PatientProvider         string              `json:"patientProvider"`
+	DoctorNotice            string              `json:"doctorNotice"`
+	PatientNotice           string              `json:"patientNotice"`
+	DoctorLink              string              `json:"doctorLink"`
+	PatientLink             string              `json:"patientLink"`
+}
+
+// serverParticipant is a participant as livekit-server sees it.
+type serverParticipant struct {
+	Identity   string `json:"identity"`
+	CanPublish bool   `json:"can_publish"`
+	Tracks     int    `json:"tracks"`
 }
 
 // TestTheJoinPageInChromium opens the join page for a doctor and a patient in headless
@@ -98,9 +112,27 @@ func TestTheJoinPageInChromium(t *testing.T) {
 	defer svc.Close()
 	roster := Roster{"e2e": {"dr": video.RoleDoctor, "pat": video.RolePatient}, "e2e-move": {"dr": video.RoleDoctor, "pat": video.RolePatient}}
 	mux := http.NewServeMux()
-	mux.Handle("/", JoinPage(NewAPI(svc, HeaderAuth, roster.Authorize), "web"))
+	mux.Handle("/", JoinPage(NewAPI(svc, HeaderAuth, roster.Authorize), "web", ov.ServerURL()))
+	mux.HandleFunc("GET /test/participants", func(w http.ResponseWriter, r *http.Request) {
+		c, err := svc.ConsultationStatus(r.Context(), r.URL.Query().Get("appointment"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		res, err := lksdk.NewRoomServiceClient(lk.HTTPURL, testserver.LiveKitAPIKey, testserver.LiveKitAPISecret).
+			ListParticipants(r.Context(), &livekit.ListParticipantsRequest{Room: c.Room})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		var out []serverParticipant
+		for _, p := range res.Participants {
+			out = append(out, serverParticipant{Identity: p.Identity, CanPublish: p.Permission.GetCanPublish(), Tracks: len(p.Tracks)})
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	})
 	mux.HandleFunc("POST /test/outage", func(w http.ResponseWriter, r *http.Request) {
-		lk.Stop() // the OpenVidu server goes away, and the Service learns it from a probe
+		lk.Kill() // the OpenVidu server dies, and the Service learns it from a probe
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 			if svc.Health(r.Context()).Providers[0].State == video.HealthDown {
 				return
@@ -118,9 +150,11 @@ func TestTheJoinPageInChromium(t *testing.T) {
 	args, err := json.Marshal(map[string]string{"base": api.URL, "chromium": chromium, "appointment": "e2e",
 		"doctor": "dr", "patient": "pat", "screenshots": shots})
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "browser", "e2e.js"), string(args))
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // e2e.js closes its browser
+	cmd.WaitDelay = 15 * time.Second
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -129,11 +163,22 @@ func TestTheJoinPageInChromium(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out, &run), "%s", out)
 	require.True(t, run.OK, "%s\nsteps: %v", run.Error, run.Steps)
 
-	assert.Contains(t, strings.ToLower(run.WaitingPublishError), "permission", "a waiting patient cannot publish")
+	assert.Contains(t, strings.ToLower(run.WaitingPublishError), "permission", "the waiting patient's page may not publish")
+	var pat *serverParticipant
+	for i := range run.ServerView {
+		if run.ServerView[i].Identity == "pat" {
+			pat = &run.ServerView[i]
+		}
+	}
+	require.NotNil(t, pat, "the waiting patient is in the room: %+v", run.ServerView)
+	assert.False(t, pat.CanPublish, "the server holds the waiting patient without the right to publish")
+	assert.Zero(t, pat.Tracks, "and no track of theirs")
 	assert.Zero(t, run.DoctorFramesBeforeAdmit, "nothing of the waiting patient reaches the doctor")
 	assert.Positive(t, run.DoctorFrames, "the doctor decodes the admitted patient's video")
 	assert.Positive(t, run.PatientFrames, "the patient decodes the doctor's video")
 	assert.Empty(t, run.Errors)
+	assert.Empty(t, run.PageErrors)
+	assert.Equal(t, []bool{true, true}, run.EndedByServer, "both pages were disconnected by the room's deletion")
 	for _, f := range []string{"waiting-room.png", "doctor.png", "patient.png"} {
 		st, err := os.Stat(filepath.Join(shots, f))
 		require.NoError(t, err)
@@ -143,7 +188,8 @@ func TestTheJoinPageInChromium(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, video.StatusEnded, c.Status())
 
-	assert.Equal(t, "jitsi", run.MovedProvider)
+	assert.Equal(t, "jitsi", run.DoctorProvider, "the doctor's page rejoined on the fallback by itself")
+	assert.Equal(t, "jitsi", run.PatientProvider, "and so did the patient's")
 	for who, notice := range map[string]string{"doctor": run.DoctorNotice, "patient": run.PatientNotice} {
 		assert.Contains(t, notice, "moved", who)
 	}

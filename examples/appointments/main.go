@@ -31,6 +31,7 @@ import (
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/examples/internal/setup"
 	"github.com/teleconsult/video/fromenv"
+	"github.com/teleconsult/video/openvidu"
 )
 
 func main() {
@@ -106,7 +107,7 @@ func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger,
 
 	logger.Warn("X-User-ID/X-User-Role authentication and the roster are for demonstration only: replace HeaderAuth and the Authorizer before real use")
 	srv := &http.Server{
-		Handler:           JoinPage(NewAPI(svc, HeaderAuth, authz), webDir(joinPageDir)),
+		Handler:           JoinPage(NewAPI(svc, HeaderAuth, authz), webDir(joinPageDir), liveKitURL(logger)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -127,4 +128,19 @@ func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger,
 	}
 	logger.Info("appointments API stopped")
 	return nil
+}
+
+// liveKitURL is the LiveKit server the OpenVidu provider's tokens are for, as the environment
+// configures it, or "" when OpenVidu is not configured (or speaks OpenVidu 2's API).
+func liveKitURL(logger *slog.Logger) string {
+	providers, err := fromenv.Providers(logger)
+	if err != nil {
+		return ""
+	}
+	for _, p := range providers {
+		if ov, ok := p.(*openvidu.Provider); ok && !ov.TokensAreRemote() {
+			return ov.ServerURL()
+		}
+	}
+	return ""
 }

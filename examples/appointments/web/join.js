@@ -3,12 +3,15 @@
 // per remote video; on Jitsi it shows the join link. A patient held in the waiting room
 // publishes once the doctor admits them; the doctor sees an "admit" button beside each waiting
 // patient and can end the consultation for everyone. When the appointment moves to another
-// provider the page says so and rejoins.
+// provider (the page asks for a new token when its connection is lost), the page says so and
+// rejoins there.
 //
 // Who the caller is comes from the query (?appointment=42&user=pat-1&role=patient), sent as the
 // example's X-User-ID and X-User-Role headers: a demonstration, like the example's HeaderAuth.
-// A link made from OPENVIDU_JOIN_URL carries the token in the fragment
-// (#server_url=…&token=…), which never reaches a server's logs.
+// A link made from OPENVIDU_JOIN_URL carries the token in the fragment (#server_url=…&token=…),
+// which never reaches a server; the page removes it from the address bar at once, and connects
+// only to the LiveKit server the example is configured with (GET /join/config), whatever the
+// link says.
 //
 // window.teleconsult exposes the page's state to the end-to-end test.
 (() => {
@@ -16,6 +19,7 @@
   const LK = window.LivekitClient;
   const query = new URLSearchParams(location.search);
   const fragment = new URLSearchParams(location.hash.slice(1));
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   const appointment = query.get('appointment') || '';
   const user = query.get('user') || '';
   const role = query.get('role') || 'patient';
@@ -27,31 +31,22 @@
     frames: {},          // frames decoded from each remote participant's camera
     times: { start: performance.now() },
     errors: [],
-    tryPublish: async () => { // for the test: what publishing a camera says now ('' when it works)
-      const track = await LK.createLocalVideoTrack({ resolution: LK.VideoPresets.h180.resolution });
-      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 10 s')), 10000));
-      try {
-        const pub = await Promise.race([room.localParticipant.publishTrack(track), timeout]);
-        await room.localParticipant.unpublishTrack(pub.track);
-        return '';
-      } catch (e) {
-        return String(e && e.message || e);
-      } finally {
-        track.stop();
-      }
-    },
+    disconnectReason: null,
+    room: () => room, // the livekit-client Room, for the test and for debugging
   };
   let room = null;
-  let rejoining = false;
+  let generation = 0; // each join() is one; a join overtaken by another stops
+  let serverURL = '';  // the LiveKit server this page may connect to
 
   const setStatus = (phase, text) => {
+    if (state.phase === 'ended' && phase !== 'ended') return; // an end is final
     state.phase = phase;
     $('status').textContent = text;
     $('waiting').style.display = phase === 'waiting' ? 'block' : 'none';
   };
-  const fail = (e) => {
+  const report = (e) => { // a failure the page recovers from: said, kept for the test
     state.errors.push(String(e && e.message || e));
-    setStatus('error', 'Something went wrong: ' + (e && e.message || e));
+    $('status').textContent = 'Something went wrong: ' + (e && e.message || e);
   };
 
   async function api(method, path, body) {
@@ -83,13 +78,13 @@
     t.insertBefore(el, t.firstChild);
   }
 
-  async function publish() {
-    await room.localParticipant.enableCameraAndMicrophone();
-    const cam = room.localParticipant.getTrackPublication(LK.Track.Source.Camera);
+  async function publish(r) {
+    await r.localParticipant.enableCameraAndMicrophone();
+    const cam = r.localParticipant.getTrackPublication(LK.Track.Source.Camera);
     if (cam && cam.track) {
       const v = cam.track.attach();
       v.muted = true;
-      tile('self', 'You', v);
+      tile('local', 'You', v);
     }
     setStatus('in-call', role === 'doctor' ? 'In the consultation' : 'In the consultation with your doctor');
   }
@@ -112,7 +107,7 @@
       b.textContent = 'Admit';
       b.onclick = () => {
         b.disabled = true;
-        api('POST', 'admit', { participant_id: p.identity }).catch((e) => { b.disabled = false; fail(e); });
+        api('POST', 'admit', { participant_id: p.identity }).catch((e) => { b.disabled = false; report(e); });
       };
       li.appendChild(b);
       list.appendChild(li);
@@ -123,13 +118,14 @@
   }
 
   async function countFrames() {
-    if (!room) return;
-    for (const p of room.remoteParticipants.values()) {
+    const r = room;
+    if (!r) return;
+    for (const p of r.remoteParticipants.values()) {
       const pub = p.getTrackPublication(LK.Track.Source.Camera);
       if (!pub || !pub.track || !pub.track.getRTCStatsReport) continue;
-      const report = await pub.track.getRTCStatsReport().catch(() => null);
-      if (!report) continue;
-      report.forEach((s) => {
+      const stats = await pub.track.getRTCStatsReport().catch(() => null);
+      if (!stats) continue;
+      stats.forEach((s) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video') {
           state.frames[p.identity] = s.framesDecoded || 0;
           if (s.framesDecoded > 0 && !state.times.firstRemoteFrame) state.times.firstRemoteFrame = performance.now();
@@ -138,14 +134,58 @@
     }
   }
 
-  async function join() {
-    setStatus('connecting', 'Connecting…');
-    let tok;
-    if (fragment.get('token')) {
-      tok = { provider: 'openvidu', token: fragment.get('token'), server_url: fragment.get('server_url') };
-    } else {
-      tok = await api('POST', 'token', { display_name: query.get('name') || user });
+  // recover runs when the connection has been lost for a while: the provider may be down, and
+  // asking for a token moves the appointment to one that is up; the page then rejoins there.
+  async function recover(gen) {
+    if (gen !== generation || !appointment || state.phase === 'ended') return;
+    try {
+      const s = await api('GET', 'status');
+      if (s.status === 'ended') return end();
+      const tok = await api('POST', 'token', {});
+      if (gen !== generation) return;
+      if (tok.provider !== state.provider) moved();
+      await join(tok);
+    } catch (e) {
+      report(e);
     }
+  }
+
+  function moved() {
+    const notice = $('notice');
+    notice.textContent = 'The consultation moved to another video service. Rejoining…';
+    notice.style.display = 'block';
+    setStatus('moved', 'Rejoining…');
+  }
+
+  // rejoined settles a move's notice once the page is in again.
+  function rejoined() {
+    const notice = $('notice');
+    if (notice.style.display === 'block') notice.textContent = 'The consultation moved to another video service.';
+  }
+
+  function end() {
+    generation++;
+    if (room) room.disconnect();
+    room = null;
+    setStatus('ended', 'The consultation has ended.');
+    $('end').hidden = true;
+    $('admit-list').textContent = '';
+    $('link').style.display = 'none';
+  }
+
+  // join connects with tok (asked of the API when not given), replacing any earlier room.
+  async function join(tok) {
+    const gen = ++generation;
+    if (room) { const old = room; room = null; await old.disconnect(); }
+    $('tiles').textContent = '';
+    $('link').style.display = 'none';
+    setStatus('connecting', 'Connecting…');
+    if (!tok) {
+      tok = fragment.get('token') && !appointment
+        ? { provider: 'openvidu', token: fragment.get('token'), server_url: serverURL }
+        : await api('POST', 'token', {});
+    }
+    if (gen !== generation) return;
     state.provider = tok.provider;
     const livekit = tok.provider === 'openvidu' && tok.server_url && tok.token && tok.token.split('.').length === 3;
     if (!livekit) { // Jitsi, OpenVidu 2, or any provider whose meeting opens by its link
@@ -153,75 +193,84 @@
       $('link-a').href = tok.join_url;
       $('link').style.display = 'block';
       setStatus('link', 'Your consultation opens in the meeting page');
+      rejoined();
       return;
     }
-    room = new LK.Room({ adaptiveStream: false, dynacast: false,
+    if (tok.server_url !== serverURL) throw new Error('the token names a server this page does not connect to');
+    const r = new LK.Room({ adaptiveStream: false, dynacast: false,
       videoCaptureDefaults: { resolution: LK.VideoPresets.h180.resolution } });
-    room.on(LK.RoomEvent.TrackSubscribed, (track, _pub, participant) => {
-      if (track.kind === 'video') tile(participant.identity, participant.name || participant.identity, track.attach());
+    room = r;
+    let lost = null;
+    r.on(LK.RoomEvent.TrackSubscribed, (track, _pub, participant) => {
+      if (track.kind === 'video') tile('remote-' + participant.identity, participant.name || participant.identity, track.attach());
       else document.body.appendChild(track.attach());
     });
-    room.on(LK.RoomEvent.TrackUnsubscribed, (track) => track.detach().forEach((el) => el.remove()));
-    room.on(LK.RoomEvent.ParticipantDisconnected, (p) => {
-      const t = document.getElementById('tile-' + p.identity);
+    r.on(LK.RoomEvent.TrackUnsubscribed, (track) => track.detach().forEach((el) => el.remove()));
+    r.on(LK.RoomEvent.ParticipantDisconnected, (p) => {
+      const t = document.getElementById('tile-remote-' + p.identity);
       if (t) t.remove();
     });
-    room.on(LK.RoomEvent.ParticipantPermissionsChanged, (_prev, participant) => {
-      if (participant === room.localParticipant && state.phase === 'waiting' && room.localParticipant.permissions.canPublish) {
+    r.on(LK.RoomEvent.ParticipantPermissionsChanged, (_prev, participant) => {
+      if (participant === r.localParticipant && state.phase === 'waiting' && r.localParticipant.permissions.canPublish) {
         state.times.admitted = performance.now();
-        publish().catch(fail);
+        publish(r).catch(report);
       }
     });
-    room.on(LK.RoomEvent.Disconnected, () => {
-      if (!rejoining) {
-        setStatus('ended', 'The consultation has ended.');
-        $('end').hidden = true;
-      }
+    r.on(LK.RoomEvent.Reconnecting, () => {
+      $('status').textContent = 'Connection lost: reconnecting…';
+      lost = setTimeout(() => recover(gen), 5000);
     });
-    await room.connect(tok.server_url, tok.token);
+    r.on(LK.RoomEvent.Reconnected, () => { clearTimeout(lost); });
+    r.on(LK.RoomEvent.Disconnected, (reason) => {
+      clearTimeout(lost);
+      if (gen !== generation) return; // replaced by a rejoin
+      state.disconnectReason = reason;
+      if (reason === LK.DisconnectReason.ROOM_DELETED || reason === LK.DisconnectReason.CLIENT_INITIATED) end();
+      else recover(gen);
+    });
+    await r.connect(tok.server_url, tok.token);
+    if (gen !== generation) { r.disconnect(); return; }
     state.times.connected = performance.now();
+    rejoined();
     if (role === 'doctor' && appointment) $('end').hidden = false;
-    if (room.localParticipant.permissions && room.localParticipant.permissions.canPublish) {
-      await publish();
+    if (r.localParticipant.permissions && r.localParticipant.permissions.canPublish) {
+      await publish(r);
     } else {
       setStatus('waiting', 'Waiting for the doctor to admit you');
     }
   }
 
-  // The appointment's status, every two seconds: an end closes the page's call, a move to
-  // another provider rejoins there.
+  // The appointment's status, two seconds after the last look: an end closes the page's call
+  // (when the provider did not already), a move to another provider rejoins there.
   async function watch() {
-    if (!appointment || !user || state.phase === 'ended' || state.phase === 'error') return;
+    if (!appointment || !user || state.phase === 'ended') return;
     try {
       const s = await api('GET', 'status');
       if (s.status === 'ended') {
-        if (room) room.disconnect();
-        setStatus('ended', 'The consultation has ended.');
+        end();
         return;
       }
-      if (state.provider && s.provider && s.provider !== state.provider && !rejoining) {
-        rejoining = true;
-        const notice = $('notice');
-        notice.textContent = 'The consultation moved to another video service. Rejoining…';
-        notice.style.display = 'block';
-        state.phase = 'moved';
-        if (room) await room.disconnect();
-        $('tiles').textContent = '';
-        room = null;
+      if (state.provider && s.provider && s.provider !== state.provider) {
+        moved();
         await join();
-        rejoining = false;
       }
     } catch (e) {
-      if (e.code !== 'not_found') state.errors.push(String(e.message || e));
+      if (e.code !== 'not_found') report(e);
     }
+    setTimeout(watch, 2000);
   }
 
   $('end').onclick = () => {
     $('end').disabled = true;
-    api('POST', 'end').catch(fail);
+    api('POST', 'end').catch((e) => { $('end').disabled = false; report(e); });
   };
   setInterval(renderWaiting, 500);
   setInterval(() => { countFrames(); }, 250);
-  setInterval(() => { watch(); }, 2000);
-  join().catch(fail);
+  fetch('/join/config').then((res) => res.json()).then((cfg) => {
+    serverURL = cfg.server_url || '';
+    return join();
+  }).then(() => setTimeout(watch, 2000)).catch((e) => {
+    report(e);
+    state.phase = 'error';
+  });
 })();
