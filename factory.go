@@ -19,9 +19,10 @@ type member struct {
 	health *health.Tracker
 	tel    memberTelemetry
 	hedge  *memberHedge
-	// localTokens: the provider says its tokens are signed here (RemoteTokens, false)
-	localTokens bool
-	lastWarn    atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
+	// remoteTokens and localTokens: the provider says its tokens are a call to its server, or
+	// signed here (RemoteTokens); a provider that does not say is neither
+	remoteTokens, localTokens bool
+	lastWarn                  atomic.Int64 // when "unhealthy, using fallback" was last logged (unix ns)
 }
 
 // callFailed is the one rule of passive health for a provider call that returned err: the

@@ -2,22 +2,18 @@ package video
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"time"
 )
 
 // remoteTokens reports whether m's tokens are a call to its server, and so are hedged.
 func (s *Service) remoteTokens(m *member) bool {
-	rt, ok := m.p.(RemoteTokens)
-	return ok && rt.TokensAreRemote() && s.f.hedgeRate > 0 && len(s.f.members) > 1
+	return m.remoteTokens && s.f.hedgeRate > 0 && len(s.f.members) > 1
 }
 
-// tokenCall is a token asked of a provider, and how it ended.
+// tokenCall is a token asked of a provider, and how the asking went.
 type tokenCall struct {
-	tok  *Token
-	err  error
-	took time.Duration
+	call
+	tok *Token
 }
 
 // hedgedToken asks m for a token of the appointment this request has just pinned there (fresh,
@@ -30,24 +26,19 @@ type tokenCall struct {
 // background; a token it returns late is nobody's, and its room is closed.
 func (s *Service) hedgedToken(ctx context.Context, op string, m *member, p pin, req TokenRequest, fresh *Consultation) (*Token, pin, *member, error) {
 	results := make(chan tokenCall, 1)
-	firstCtx, cancelFirst := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Health.Timeout)
-	stopClose := context.AfterFunc(s.ctx, cancelFirst)
-	stopCaller := context.AfterFunc(ctx, cancelFirst) // until the hedge starts
-	go func() {
-		callCtx, call := s.tel.startCall(firstCtx, m, callIssueToken, req.Room)
+	detach := s.f.detachable(ctx, func(ctx context.Context) {
+		callCtx, tel := s.tel.startCall(ctx, m, callIssueToken, req.Room)
 		start := time.Now()
 		tok, err := m.p.IssueToken(callCtx, req)
-		call.end(callCtx, err)
-		cancelFirst()
-		stopClose()
-		results <- tokenCall{tok, err, time.Since(start)}
-	}()
+		tel.end(callCtx, err)
+		results <- tokenCall{call{m, err, time.Since(start)}, tok}
+	})
 	wait := func() (*Token, pin, *member, error) {
 		select {
 		case r := <-results:
-			stopCaller()
+			detach()
 			if r.err == nil {
-				s.f.observe(call{m: m, took: r.took})
+				s.f.observe(r.call)
 			}
 			return r.tok, p, m, r.err
 		case <-ctx.Done(): // the caller gave up: the call is judged in the background
@@ -55,16 +46,8 @@ func (s *Service) hedgedToken(ctx context.Context, op string, m *member, p pin, 
 			return nil, p, m, ctx.Err()
 		}
 	}
-	timer := time.NewTimer(m.hedge.delay.Get())
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case r := <-results:
-		results <- r
-		return wait()
-	}
-	if !m.hedge.budget.Take(time.Now()) || !stopCaller() {
-		return wait() // no hedge left this second, or the caller already gave up
+	if !hedgeDue(m, results) || !detach() {
+		return wait() // answered in time, no hedge left this second, or the caller gave up
 	}
 	m.suspected()
 	m.hedge.hedges.Add(1)
@@ -87,30 +70,15 @@ func (s *Service) hedgedToken(ctx context.Context, op string, m *member, p pin, 
 	return tok, np, to, err
 }
 
-// judgeToken takes a hedged token call's answer in the background: a failure marks m down, as
-// any failed call does; a late token is nobody's (its holder never got it), and the room it was
-// for is closed unless the appointment is pinned there.
+// judgeToken takes a hedged token call's answer in the background, as hedging.go's judge
+// does: a late token is nobody's (its holder never got it), and the room it was for is closed
+// unless the appointment is pinned there.
 func (s *Service) judgeToken(op string, results <-chan tokenCall, m *member, appointmentID, room string) {
 	s.later(func(ctx context.Context) {
-		var r tokenCall
 		select {
-		case r = <-results:
-		case <-ctx.Done():
-			return // Close: a call that ignores its context is not waited for
-		}
-		switch {
-		case errors.Is(r.err, context.Canceled):
-		case r.err != nil:
-			if m.callFailed(ctx, op, r.err) == nil {
-				s.log.LogAttrs(ctx, slog.LevelWarn, "provider failed a call that was hedged: marked down",
-					slog.String("op", op), slog.String("provider", string(m.name)), slog.String("error", r.err.Error()))
-			}
-		default:
-			s.f.observe(call{m: m, took: r.took})
-			s.f.recheck(m)
-			callCtx, cancel := context.WithTimeout(ctx, s.cfg.Health.Timeout)
-			defer cancel()
-			s.closeUnpinned(appointmentID, room)(callCtx, m)
+		case r := <-results:
+			s.f.judge(ctx, op, r.call, m, nil, s.closeUnpinned(appointmentID, room))
+		case <-ctx.Done(): // Close: a call that ignores its context is not waited for
 		}
 	})
 }

@@ -104,37 +104,15 @@ func (f *factory) hedged(ctx context.Context, op string, m, to *member, try func
 		return f.answered(c)
 	}
 	results := make(chan call, 2)
-	// The first call may outlive its caller: its context keeps the caller's values (its
-	// span) but not its cancellation, which is passed on only until the hedge starts.
-	firstCtx, cancelFirst := context.WithTimeout(context.WithoutCancel(ctx), f.timeout)
-	var detached atomic.Bool
-	stopCaller := context.AfterFunc(ctx, func() {
-		if !detached.Load() {
-			cancelFirst()
-		}
-	})
-	stopClose := context.AfterFunc(f.base, cancelFirst)
-	go func() {
-		c := timed(firstCtx, m, try)
-		cancelFirst()
-		stopClose()
-		results <- c
-	}()
-	timer := time.NewTimer(m.hedge.delay.Get())
-	select {
-	case c := <-results:
-		timer.Stop()
-		stopCaller()
-		return f.answered(c)
-	case <-timer.C:
-	}
-	if !m.hedge.budget.Take(time.Now()) {
-		c := <-results // no hedge left this second: wait as without hedging
-		stopCaller()
+	detach := f.detachable(ctx, func(ctx context.Context) { results <- timed(ctx, m, try) })
+	if !hedgeDue(m, results) {
+		c := <-results // answered in time, or no hedge left this second
+		detach()
 		return f.answered(c)
 	}
-	detached.Store(true)
-	stopCaller()
+	if !detach() {
+		return f.answered(<-results) // the caller gave up just now: the call ends with it
+	}
 	m.suspected()
 	m.hedge.hedges.Add(1)
 	hedgeCtx, cancelHedge := context.WithTimeout(ctx, f.timeout)
@@ -181,6 +159,38 @@ func (f *factory) hedged(ctx context.Context, op string, m, to *member, try func
 	return nil, failed
 }
 
+// detachable starts call in the background under a context that keeps ctx's values (its span)
+// and ends at the health timeout or at Close; it follows ctx's cancellation too, until detach
+// is called, so that the call can outlive a caller that a hedge answered. detach reports
+// whether it came before the caller gave up.
+func (f *factory) detachable(ctx context.Context, call func(context.Context)) (detach func() bool) {
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.timeout)
+	stopClose := context.AfterFunc(f.base, cancel)
+	stopCaller := context.AfterFunc(ctx, cancel)
+	go func() {
+		call(callCtx)
+		cancel()
+		stopClose()
+	}()
+	return stopCaller
+}
+
+// hedgeDue waits for m's hedge delay unless the call's answer comes first on results, and
+// reports whether to hedge now: the delay passed and m may cause a hedge this second. An
+// answer seen is put back for the caller. A caller who gives up needs no case here: the call
+// follows its context until it is detached, and answers at once.
+func hedgeDue[T any](m *member, results chan T) bool {
+	timer := time.NewTimer(m.hedge.delay.Get())
+	defer timer.Stop()
+	select {
+	case r := <-results:
+		results <- r // the channel has room: nothing else was sent yet
+		return false
+	case <-timer.C:
+	}
+	return m.hedge.budget.Take(time.Now())
+}
+
 // answered returns a call that was not hedged as hedged does.
 func (f *factory) answered(c call) (*member, []call) {
 	if c.err != nil {
@@ -201,33 +211,40 @@ func (f *factory) judgeLater(op string, results <-chan call, pending int, first,
 	undo func(context.Context, *member)) {
 	f.later(func(ctx context.Context) {
 		for range pending {
-			var c call
 			select {
-			case c = <-results:
+			case c := <-results:
+				f.judge(ctx, op, c, first, winner, undo)
 			case <-ctx.Done():
 				return // Close: a call that ignores its context is not waited for
 			}
-			if errors.Is(c.err, context.Canceled) {
-				continue // ended by its caller or by the hedge: it says nothing of the provider
-			}
-			if c.err != nil {
-				if c.m.callFailed(ctx, op, c.err) == nil {
-					f.log.LogAttrs(ctx, slog.LevelWarn, "provider failed a call that was hedged: marked down",
-						slog.String("op", op), slog.String("provider", string(c.m.name)), slog.String("error", c.err.Error()))
-				}
-				continue
-			}
-			f.observe(c)
-			if c.m != winner && undo != nil {
-				callCtx, cancel := context.WithTimeout(ctx, f.timeout)
-				undo(callCtx, c.m)
-				cancel()
-			}
-			if c.m == first {
-				f.recheck(first) // after the undo: a test waits for this check to know the undo is done
-			}
 		}
 	})
+}
+
+// judge takes one call of a hedge that answered after its caller returned with winner (nil
+// when none): a failure marks its provider down, as any failed call does; a success that lost
+// has what it opened closed by undo; the first call's answer has its provider's health
+// checked again, to end its suspicion.
+func (f *factory) judge(ctx context.Context, op string, c call, first, winner *member, undo func(context.Context, *member)) {
+	if errors.Is(c.err, context.Canceled) {
+		return // ended by its caller or by the hedge: it says nothing of the provider
+	}
+	if c.err != nil {
+		if c.m.callFailed(ctx, op, c.err) == nil {
+			f.log.LogAttrs(ctx, slog.LevelWarn, "provider failed a call that was hedged: marked down",
+				slog.String("op", op), slog.String("provider", string(c.m.name)), slog.String("error", c.err.Error()))
+		}
+		return
+	}
+	f.observe(c)
+	if c.m != winner && undo != nil {
+		callCtx, cancel := context.WithTimeout(ctx, f.timeout)
+		undo(callCtx, c.m)
+		cancel()
+	}
+	if c.m == first {
+		f.recheck(first) // after the undo: a test waits for this check to know the undo is done
+	}
 }
 
 // recheck checks m's health in the background, once at a time, to end its suspicion if it

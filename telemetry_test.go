@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	video "github.com/teleconsult/video"
+	"github.com/teleconsult/video/internal/testenv"
 	"github.com/teleconsult/video/jitsi"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
@@ -33,13 +34,6 @@ const (
 	telPatientNm  = "Jane Quincy Roe"
 )
 
-// useTraceContext installs the W3C trace context as the global propagator for one test.
-func useTraceContext(t *testing.T) {
-	was := otel.GetTextMapPropagator()
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() { otel.SetTextMapPropagator(was) })
-}
-
 // failingStore fails Get on demand, as an unreachable store would.
 type failingStore struct {
 	video.Store
@@ -59,7 +53,7 @@ func (s *failingStore) Get(ctx context.Context, id string) (*video.Consultation,
 // appointment fails over, a pinned one migrates, webhooks arrive (applied, repeated, forged,
 // ignored), a token is refused, the store fails. Every metric and span is asserted after it.
 func TestTelemetryFollowsAnOutage(t *testing.T) {
-	useTraceContext(t)
+	testenv.TraceContext(t)
 	obs, opts := observe(t)
 	st := &failingStore{Store: video.NewMemoryStore()}
 	r := newRig(t, testConfig(), append(opts, video.WithStore(st))...)

@@ -62,17 +62,7 @@ func (t *telemetry) webhookSpan(r *http.Request) (context.Context, *delivery) {
 func (s *Service) endWebhook(ctx context.Context, d *delivery) {
 	s.tel.webhook(ctx, d)
 	if d.sp.IsRecording() {
-		attrs := []attribute.KeyValue{attrOutcome.String(d.result)}
-		if d.from != "" {
-			attrs = append(attrs, attrProvider.String(string(d.from)))
-		}
-		if d.kind != "" {
-			attrs = append(attrs, attrEvent.String(string(d.kind)))
-		}
-		if d.why != "" {
-			attrs = append(attrs, attrErrorType.String(d.why))
-		}
-		d.sp.SetAttributes(attrs...)
+		d.sp.SetAttributes(d.attrs()...)
 		if d.result == "failed" || d.result == "unavailable" {
 			d.sp.SetStatus(codes.Error, d.result)
 		}
@@ -86,6 +76,12 @@ func (t *telemetry) webhook(ctx context.Context, d *delivery) {
 	if t == nil { // a zero Service
 		return
 	}
+	t.webhooks.Add(ctx, 1, metric.WithAttributes(d.attrs()...))
+}
+
+// attrs are the delivery's attributes, the same on its span and its count: the provider that
+// accepted it, its kind, its outcome, and why it was refused, each when known.
+func (d *delivery) attrs() []attribute.KeyValue {
 	attrs := make([]attribute.KeyValue, 0, 4)
 	if d.from != "" {
 		attrs = append(attrs, attrProvider.String(string(d.from)))
@@ -97,5 +93,5 @@ func (t *telemetry) webhook(ctx context.Context, d *delivery) {
 	if d.why != "" {
 		attrs = append(attrs, attrErrorType.String(d.why))
 	}
-	t.webhooks.Add(ctx, 1, metric.WithAttributes(attrs...))
+	return attrs
 }

@@ -94,7 +94,8 @@ func New(cfg Config, providers []Provider, opts ...Option) (*Service, error) {
 			m.policy = m.policy.join(ps.Policy())
 		}
 		if rt, ok := p.(RemoteTokens); ok {
-			m.localTokens = !rt.TokensAreRemote()
+			m.remoteTokens = rt.TokensAreRemote()
+			m.localTokens = !m.remoteTokens
 		}
 		misconfigured := func(err error) bool { return errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrInvalidConfig) }
 		probe := tel.probe(p, misconfigured)

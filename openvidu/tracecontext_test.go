@@ -14,14 +14,13 @@ import (
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	video "github.com/teleconsult/video"
 	"github.com/teleconsult/video/internal/openvidu2fake"
+	"github.com/teleconsult/video/internal/testenv"
 	"github.com/teleconsult/video/internal/testserver"
 	"github.com/teleconsult/video/openvidu"
 )
@@ -75,13 +74,6 @@ func (tp *tap) answered(path string) []int {
 	return tp.statuses[path]
 }
 
-// withTraceContext installs the W3C trace context as the global propagator for one test.
-func withTraceContext(t *testing.T) {
-	was := otel.GetTextMapPropagator()
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() { otel.SetTextMapPropagator(was) })
-}
-
 // traceparent is the W3C header for sc.
 func traceparent(sc trace.SpanContext) string {
 	return "00-" + sc.TraceID().String() + "-" + sc.SpanID().String() + "-01"
@@ -92,7 +84,7 @@ func traceparent(sc trace.SpanContext) string {
 // provider span, beside the SDK's own authorization, and the server still answers.
 func TestTwirpCallsCarryTheTraceContext(t *testing.T) {
 	lk, _ := liveKit(t)
-	withTraceContext(t)
+	testenv.TraceContext(t)
 	tp, tapURL := newTap(t, lk.HTTPURL)
 	cfg := serviceConfig(lk)
 	cfg.OpenVidu.URL = tapURL
@@ -135,7 +127,7 @@ func TestTwirpCallsCarryTheTraceContext(t *testing.T) {
 
 // TestRESTCallsCarryTheTraceContext checks the same of OpenVidu 2's REST calls, on the fake.
 func TestRESTCallsCarryTheTraceContext(t *testing.T) {
-	withTraceContext(t)
+	testenv.TraceContext(t)
 	fake := openvidu2fake.New(v2Secret, openvidu2fake.Options{})
 	t.Cleanup(fake.Close)
 	tp, tapURL := newTap(t, fake.URL)

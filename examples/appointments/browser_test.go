@@ -29,29 +29,13 @@ import (
 // Missing, the test skips saying how to get them; under CI it fails instead.
 func browserTools(t *testing.T) (chromium, node string) {
 	t.Helper()
-	need := func(what, howTo string) {
-		msg := what + " not found: " + howTo + " (or run `bash scripts/test.sh`, which installs it)"
-		if testserver.RequireServers() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	chromium = os.Getenv("CHROMIUM_BIN")
-	if chromium == "" {
-		var err error
-		if chromium, err = exec.LookPath("chromium"); err != nil {
-			need("chromium", "apt-get update && apt-get install -y chromium (or set CHROMIUM_BIN)")
-		}
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		need("node", "apt-get install -y nodejs npm")
-	}
+	chromium = testserver.ToolOrSkip(t, "CHROMIUM_BIN", "chromium", "chromium")
+	node = testserver.ToolOrSkip(t, "NODE_BIN", "node", "nodejs npm")
 	if _, err := os.Stat(filepath.Join("web", livekitClient)); err != nil {
-		need("livekit-client", "npm ci --prefix examples/appointments/web")
+		testserver.Missing(t, "livekit-client", "npm ci --prefix examples/appointments/web")
 	}
 	if _, err := os.Stat(filepath.Join("testdata", "browser", "node_modules", "puppeteer-core")); err != nil {
-		need("puppeteer-core", "npm ci --prefix examples/appointments/testdata/browser")
+		testserver.Missing(t, "puppeteer-core", "npm ci --prefix examples/appointments/testdata/browser")
 	}
 	return chromium, node
 }

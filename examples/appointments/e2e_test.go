@@ -160,7 +160,9 @@ func startServe(t *testing.T, metricsLn net.Listener) (api string, stop func() e
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, metricsLn, slog.New(slog.DiscardHandler), DemoRoster.Authorize) }()
+	go func() {
+		done <- serve(ctx, ln, metricsLn, webDir(""), slog.New(slog.DiscardHandler), DemoRoster.Authorize)
+	}()
 	api = "http://" + ln.Addr().String()
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(api + "/healthz")

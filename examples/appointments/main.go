@@ -70,19 +70,15 @@ func main() {
 	if len(roster) == 0 {
 		logger.Warn("no roster: every appointment request is denied; put your backend's appointment records behind the Authorizer")
 	}
-	joinPageDir = webDir(*web)
-	if err := serve(ctx, ln, metricsLn, logger, roster.Authorize); err != nil {
+	if err := serve(ctx, ln, metricsLn, webDir(*web), logger, roster.Authorize); err != nil {
 		logger.Error("appointments API stopped", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
 }
 
-// joinPageDir is the join page's directory (-web).
-var joinPageDir string
-
-// serve runs the API and the join page on ln, and /metrics on metricsLn unless it is nil, until ctx is done,
-// then drains requests for up to 10 s.
-func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger, authz Authorizer) error {
+// serve runs the API and the join page (from web) on ln, and /metrics on metricsLn unless it
+// is nil, until ctx is done, then drains requests for up to 10 s.
+func serve(ctx context.Context, ln, metricsLn net.Listener, web string, logger *slog.Logger, authz Authorizer) error {
 	defer ln.Close()
 	if metricsLn != nil {
 		defer metricsLn.Close()
@@ -107,7 +103,7 @@ func serve(ctx context.Context, ln, metricsLn net.Listener, logger *slog.Logger,
 
 	logger.Warn("X-User-ID/X-User-Role authentication and the roster are for demonstration only: replace HeaderAuth and the Authorizer before real use")
 	srv := &http.Server{
-		Handler:           JoinPage(NewAPI(svc, HeaderAuth, authz), webDir(joinPageDir), liveKitURL(logger)),
+		Handler:           JoinPage(NewAPI(svc, HeaderAuth, authz), web, liveKitURL(logger)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

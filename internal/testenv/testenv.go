@@ -1,5 +1,6 @@
-// Package testenv sets the environment a configuration test reads: only the variables it
-// names, among those of the prefixes it owns, for the test's duration.
+// Package testenv sets what a test reads from its process, for the test's duration: the
+// environment (only the variables it names, among those of the prefixes it owns) and
+// OpenTelemetry's global propagator.
 package testenv
 
 import (

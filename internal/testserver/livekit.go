@@ -74,7 +74,7 @@ func LiveKitBinaryOrSkip(tb testing.TB) string {
 	tb.Helper()
 	bin, err := LiveKitBinary()
 	if err != nil {
-		missing(tb, "livekit-server", "go install github.com/livekit/livekit-server/cmd/server@"+LiveKitVersion+
+		Missing(tb, "livekit-server", "go install github.com/livekit/livekit-server/cmd/server@"+LiveKitVersion+
 			" (or set LIVEKIT_SERVER_BIN)")
 	}
 	return bin

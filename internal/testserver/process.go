@@ -21,8 +21,9 @@ const lifetime = 30 * time.Minute
 // RequireServers reports whether a missing server must fail the test instead of skipping it.
 func RequireServers() bool { return os.Getenv("VIDEO_TEST_REQUIRE_SERVERS") == "1" }
 
-// missing skips tb (or fails it under RequireServers) because a server is not installed.
-func missing(tb testing.TB, what, howTo string) {
+// Missing skips tb (or fails it under RequireServers) because what it needs is not installed,
+// saying how to get it.
+func Missing(tb testing.TB, what, howTo string) {
 	tb.Helper()
 	msg := what + " not found: " + howTo + " (or run `bash scripts/test.sh`, which installs it)"
 	if RequireServers() {

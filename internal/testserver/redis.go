@@ -37,26 +37,26 @@ type Redis struct {
 // PATH), or skips tb (fails it under RequireServers) saying how to install it.
 func RedisBinaryOrSkip(tb testing.TB) string {
 	tb.Helper()
-	return toolOrSkip(tb, "REDIS_SERVER_BIN", "redis-server", "redis-server")
+	return ToolOrSkip(tb, "REDIS_SERVER_BIN", "redis-server", "redis-server")
 }
 
 // RedisCLIOrSkip returns the redis-cli binary ($REDIS_CLI_BIN or redis-cli on PATH), or skips
 // tb (fails it under RequireServers) saying how to install it.
 func RedisCLIOrSkip(tb testing.TB) string {
 	tb.Helper()
-	return toolOrSkip(tb, "REDIS_CLI_BIN", "redis-cli", "redis-tools")
+	return ToolOrSkip(tb, "REDIS_CLI_BIN", "redis-cli", "redis-tools")
 }
 
-// toolOrSkip returns $env or name on PATH, or skips tb (fails it under RequireServers) saying
+// ToolOrSkip returns $env or name on PATH, or skips tb (fails it under RequireServers) saying
 // which Debian package has it.
-func toolOrSkip(tb testing.TB, env, name, pkg string) string {
+func ToolOrSkip(tb testing.TB, env, name, pkg string) string {
 	tb.Helper()
 	if p := os.Getenv(env); p != "" {
 		return p
 	}
 	p, err := exec.LookPath(name)
 	if err != nil {
-		missing(tb, name, "apt-get update && apt-get install -y "+pkg+" (or set "+env+")")
+		Missing(tb, name, "apt-get update && apt-get install -y "+pkg+" (or set "+env+")")
 	}
 	return p
 }
